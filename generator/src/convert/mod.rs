@@ -1,0 +1,190 @@
+//! Conversion from the selected spec to the IR.
+//!
+//! References resolve in two phases: every selected component schema first
+//! gets a reserved [`TypeId`], then schemas are converted depth-first from
+//! the resources and operations, so a reference always has an id to point
+//! at, even inside a cycle. Cycles get their `Box` afterwards (`cycles.rs`).
+
+mod cycles;
+mod operation;
+mod schema;
+
+use crate::ir::{IdDef, Ir, Primitive, TypeEntry, TypeId, TypeKind};
+use crate::naming;
+use crate::select::Selection;
+use crate::spec::{Pointer, Spec, StripeExt};
+use crate::{Error, Portion, Warning};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Builds the IR of a selection.
+pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Result<Ir, Error> {
+    let mut cx = Converter::new(spec, portion, selection);
+    for name in &selection.schemas {
+        cx.reserve(name);
+    }
+    for name in cx.resource_schemas() {
+        cx.named(&name, None)?;
+    }
+    let operations = selection
+        .operations
+        .iter()
+        .map(|(path, method, op)| cx.operation(path, *method, op))
+        .collect::<Result<Vec<_>, _>>()?;
+    for name in &selection.schemas {
+        cx.named(name, None)?;
+    }
+    let mut types = cx.types;
+    cycles::box_cycles(&mut types);
+    let mut warnings = cx.warnings;
+    warnings.sort();
+    warnings.dedup();
+    Ok(Ir {
+        api_version: spec.api_version().to_owned(),
+        types,
+        operations,
+        warnings,
+    })
+}
+
+/// Anonymous shapes are interned, so equal shapes share one id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Shape {
+    Primitive(Primitive),
+    Array(TypeId),
+    Map(TypeId),
+    Expandable(TypeId),
+    Emptyable(TypeId),
+    Json,
+}
+
+pub(crate) struct Converter<'a> {
+    spec: &'a Spec,
+    portion: &'a Portion,
+    selection: &'a Selection<'a>,
+    types: Vec<TypeEntry>,
+    /// Reserved id of every selected component schema.
+    by_schema: BTreeMap<String, TypeId>,
+    /// Schemas whose conversion has started, so cycles stop recursing.
+    started: BTreeSet<String>,
+    /// Every Rust name handed out, with the origin that claimed it.
+    names: BTreeMap<String, String>,
+    shapes: BTreeMap<Shape, TypeId>,
+    /// Id types by resource object name.
+    ids: BTreeMap<String, TypeId>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Converter<'a> {
+    fn new(spec: &'a Spec, portion: &'a Portion, selection: &'a Selection<'a>) -> Self {
+        Converter {
+            spec,
+            portion,
+            selection,
+            types: Vec::new(),
+            by_schema: BTreeMap::new(),
+            started: BTreeSet::new(),
+            names: BTreeMap::new(),
+            shapes: BTreeMap::new(),
+            ids: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn reserve(&mut self, schema: &str) {
+        let id = self.push(Pointer::schema(schema).to_string(), TypeKind::Pending);
+        self.by_schema.insert(schema.to_owned(), id);
+    }
+
+    fn push(&mut self, origin: String, kind: TypeKind) -> TypeId {
+        self.types.push(TypeEntry { origin, kind });
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Selected schemas that are resources in the portion's namespace,
+    /// sorted by name: the roots the naming walk starts from.
+    fn resource_schemas(&self) -> Vec<String> {
+        self.selection
+            .schemas
+            .iter()
+            .filter(|n| n.starts_with(&self.portion.schema_namespace))
+            .cloned()
+            .collect()
+    }
+
+    /// Records a Rust name, failing if a different origin already has it.
+    fn claim(&mut self, name: &str, origin: &str) -> Result<(), Error> {
+        match self.names.get(name) {
+            Some(first) if first != origin => Err(Error::NameCollision {
+                name: name.to_owned(),
+                first: first.clone(),
+                second: origin.to_owned(),
+            }),
+            _ => {
+                self.names.insert(name.to_owned(), origin.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    fn shape(&mut self, shape: Shape, origin: &Pointer) -> TypeId {
+        if let Some(id) = self.shapes.get(&shape) {
+            return *id;
+        }
+        let kind = match shape {
+            Shape::Primitive(p) => TypeKind::Primitive(p),
+            Shape::Array(t) => TypeKind::Array(t),
+            Shape::Map(t) => TypeKind::Map(t),
+            Shape::Expandable(t) => TypeKind::Expandable(t),
+            Shape::Emptyable(t) => TypeKind::Emptyable(t),
+            Shape::Json => TypeKind::Json,
+        };
+        let id = self.push(origin.to_string(), kind);
+        self.shapes.insert(shape, id);
+        id
+    }
+
+    /// Opaque JSON, reported as a warning so the fallback is never silent.
+    fn json_fallback(&mut self, at: &Pointer, reason: impl Into<String>) -> TypeId {
+        self.warnings.push(Warning {
+            pointer: at.to_string(),
+            reason: reason.into(),
+        });
+        self.shape(Shape::Json, at)
+    }
+
+    /// The typed id of a resource, made on first use. Resources with no
+    /// known prefix still get a type; it just cannot check the prefix.
+    fn id_type(&mut self, object: &str) -> Result<TypeId, Error> {
+        if let Some(id) = self.ids.get(object) {
+            return Ok(*id);
+        }
+        let name = format!(
+            "{}Id",
+            naming::resource_name(object, &self.portion.schema_namespace)
+        );
+        let origin = format!("id of {object}");
+        self.claim(&name, &origin)?;
+        let prefix = self.portion.id_prefix(object).unwrap_or_default().to_owned();
+        let kind = TypeKind::Id(IdDef {
+            name,
+            object: object.to_owned(),
+            prefix,
+        });
+        let id = self.push(origin, kind);
+        self.ids.insert(object.to_owned(), id);
+        Ok(id)
+    }
+
+    /// The resource object name a field or parameter called `wire_name`
+    /// refers to, when it is one of the portion's resources
+    /// (`verification_session` -> `identity.verification_session`).
+    fn referenced_resource(&self, wire_name: &str) -> Option<String> {
+        let object = format!("{}{wire_name}", self.portion.schema_namespace);
+        self.selection
+            .schemas
+            .iter()
+            .filter_map(|n| self.spec.component(n)?.as_item())
+            .any(|s| StripeExt::of(&s.schema_data).resource_id.as_deref() == Some(&object))
+            .then_some(object)
+    }
+}

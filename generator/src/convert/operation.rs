@@ -1,0 +1,200 @@
+//! Operation conversion: one request type per operation, named from its
+//! path and HTTP method.
+
+use super::schema::{Ctx, Slot};
+use super::Converter;
+use crate::docs;
+use crate::ir::{Operation, Param, Response, TypeId};
+use crate::naming;
+use crate::select::Method;
+use crate::spec::Pointer;
+use crate::Error;
+use openapiv3::{
+    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
+};
+
+/// Where a path sits in the API: the collection (`verification_sessions`),
+/// whether an id follows it, and the action after the id (`cancel`).
+struct Route<'p> {
+    collection: &'p str,
+    id_param: Option<&'p str>,
+    action: Option<&'p str>,
+}
+
+impl<'p> Route<'p> {
+    fn parse(path: &'p str, prefix: &str, at: &Pointer) -> Result<Route<'p>, Error> {
+        let rest = path.strip_prefix(prefix).unwrap_or(path);
+        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+        let param = |s: &'p str| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+        match segments.as_slice() {
+            [c] if param(c).is_none() => Ok(Route { collection: c, id_param: None, action: None }),
+            [c, p] if param(p).is_some() => Ok(Route { collection: c, id_param: param(p), action: None }),
+            [c, p, a] if param(p).is_some() && param(a).is_none() => {
+                Ok(Route { collection: c, id_param: param(p), action: Some(a) })
+            }
+            _ => Err(Error::unsupported(at, "path is not `collection`, `collection/{id}` or `collection/{id}/action`")),
+        }
+    }
+
+    /// The resource the collection holds (`verification_sessions` -> `verification_session`).
+    fn resource(&self) -> &'p str {
+        self.collection.strip_suffix('s').unwrap_or(self.collection)
+    }
+
+    /// The verb a user would guess for this route and method.
+    fn verb(&self, method: Method) -> String {
+        match (self.id_param, self.action, method) {
+            (_, Some(action), _) => naming::field_name(action),
+            (None, None, Method::Get) => "list".to_owned(),
+            (None, None, Method::Post) => "create".to_owned(),
+            (Some(_), None, Method::Get) => "retrieve".to_owned(),
+            (Some(_), None, Method::Post) => "update".to_owned(),
+            (_, None, Method::Delete) => "delete".to_owned(),
+        }
+    }
+}
+
+impl Converter<'_> {
+    pub(super) fn operation(&mut self, path: &str, method: Method, op: &openapiv3::Operation) -> Result<Operation, Error> {
+        let at = Pointer::path(path).push(method.as_str());
+        let route = Route::parse(path, &self.portion.path_prefix, &at)?;
+        let verb = route.verb(method);
+        let noun = if verb == "list" { route.collection } else { route.resource() };
+        let request_type = format!("{}{}", naming::type_name(&verb), naming::type_name(noun));
+        let operation_id = op.operation_id.clone().ok_or_else(|| Error::unsupported(&at, "operation has no operationId"))?;
+        let object = format!("{}{}", self.portion.schema_namespace, route.resource());
+        let (path_params, mut params) = self.parameters(op, &at, &request_type, &route, &object)?;
+        params.extend(self.body_params(op, &at, &request_type)?);
+        params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+        let response = self.response(op, &at, &request_type)?;
+        Ok(Operation {
+            operation_id,
+            method,
+            path: path.to_owned(),
+            module: naming::field_name(route.resource()),
+            resource: self.resource_type(&object),
+            verb,
+            request_type,
+            docs: op.description.as_deref().and_then(docs::markdown),
+            path_params,
+            params,
+            response,
+        })
+    }
+
+    /// Path parameters, and query parameters as request parameters.
+    fn parameters(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+        request_type: &str,
+        route: &Route<'_>,
+        object: &str,
+    ) -> Result<(Vec<Param>, Vec<Param>), Error> {
+        let (mut path_params, mut query) = (Vec::new(), Vec::new());
+        for (i, p) in op.parameters.iter().enumerate() {
+            let here = at.push("parameters").push(i);
+            let (location, data) = match self.spec.parameter(p, &here)? {
+                openapiv3::Parameter::Path { parameter_data, .. } => ("path", parameter_data),
+                openapiv3::Parameter::Query { parameter_data, .. } => ("query", parameter_data),
+                // Stripe's API carries nothing in headers or cookies per
+                // operation; the client sets its own headers.
+                _ => continue,
+            };
+            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                return Err(Error::unsupported(&here, "parameter with `content` instead of `schema`"));
+            };
+            let ctx = Ctx::new(here.push("schema"), naming::nested(request_type, &data.name));
+            let slot = self.schema(schema, &ctx)?;
+            let ty = if location == "path" && route.id_param == Some(data.name.as_str()) && self.ids_object(object) {
+                self.id_type(object)?
+            } else {
+                self.maybe_id(&data.name, slot.ty, None)?
+            };
+            let param = self.param(&data.name, data.description.as_deref(), ty, data.required);
+            if location == "path" { path_params.push(param) } else { query.push(param) }
+        }
+        Ok((path_params, query))
+    }
+
+    /// The selected schema that is the resource `object`, if any.
+    fn resource_type(&self, object: &str) -> Option<TypeId> {
+        self.by_schema.iter().find_map(|(name, id)| {
+            let schema = self.spec.component(name)?.as_item()?;
+            (crate::spec::StripeExt::of(&schema.schema_data).resource_id.as_deref() == Some(object)).then_some(*id)
+        })
+    }
+
+    fn ids_object(&self, object: &str) -> bool {
+        self.referenced_resource(object.strip_prefix(&self.portion.schema_namespace).unwrap_or(object)).is_some()
+    }
+
+    /// The form body's properties as request parameters.
+    fn body_params(&mut self, op: &openapiv3::Operation, at: &Pointer, request_type: &str) -> Result<Vec<Param>, Error> {
+        let Some(body) = &op.request_body else { return Ok(Vec::new()) };
+        let here = at.push("requestBody");
+        let body = self.spec.request_body(body, &here)?;
+        let mime = "application/x-www-form-urlencoded";
+        let Some(schema) = body.content.get(mime).and_then(|m| m.schema.as_ref()) else {
+            return Ok(Vec::new());
+        };
+        let here = here.push("content").push(mime).push("schema");
+        let resolved = self.spec.schema(schema, &here)?;
+        let SchemaKind::Type(Type::Object(object)) = &resolved.schema.schema_kind else {
+            return Err(Error::unsupported(&here, "form body is not an object"));
+        };
+        let mut params = Vec::new();
+        for (wire, prop) in &object.properties {
+            let ctx = Ctx::new(here.push("properties").push(wire), naming::nested(request_type, wire));
+            let Slot { ty, .. } = self.schema(prop, &ctx)?;
+            let ty = self.maybe_id(wire, ty, None)?;
+            let description = match prop {
+                ReferenceOr::Item(s) => s.schema_data.description.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            params.push(self.param(wire, description.as_deref(), ty, object.required.contains(wire)));
+        }
+        Ok(params)
+    }
+
+    fn param(&self, wire: &str, description: Option<&str>, ty: TypeId, required: bool) -> Param {
+        Param {
+            wire_name: wire.to_owned(),
+            rust_name: naming::field_name(wire),
+            docs: description.and_then(docs::markdown),
+            ty,
+            required,
+        }
+    }
+
+    /// The 200 response: a list page (`object: list` with `data`) or one object.
+    fn response(&mut self, op: &openapiv3::Operation, at: &Pointer, request_type: &str) -> Result<Response, Error> {
+        let found = op.responses.responses.iter().find_map(|(status, r)| match (status, r) {
+            (StatusCode::Code(200), ReferenceOr::Item(r)) => r.content.get("application/json")?.schema.as_ref(),
+            _ => None,
+        });
+        let here = at.push("responses").push(200).push("content").push("application/json").push("schema");
+        let schema = found.ok_or_else(|| Error::unsupported(&here, "operation has no JSON 200 response"))?;
+        if let Some(item) = list_item(schema) {
+            let ctx = Ctx::new(here.push("properties").push("data").push("items"), format!("{request_type}Item"));
+            return Ok(Response::List(self.schema(item, &ctx)?.ty));
+        }
+        let ctx = Ctx::new(here, format!("{request_type}Response"));
+        Ok(Response::Object(self.schema(schema, &ctx)?.ty))
+    }
+}
+
+/// The item schema of Stripe's list envelope (`object: [list]`, `data: [...]`).
+fn list_item(schema: &ReferenceOr<Schema>) -> Option<&ReferenceOr<Box<Schema>>> {
+    let ReferenceOr::Item(schema) = schema else { return None };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    let is_list = match object.properties.get("object")? {
+        ReferenceOr::Item(s) => matches!(&s.schema_kind, SchemaKind::Type(Type::String(e)) if e.enumeration == [Some("list".to_owned())]),
+        ReferenceOr::Reference { .. } => false,
+    };
+    let ReferenceOr::Item(data) = object.properties.get("data")? else { return None };
+    match (&data.schema_kind, is_list) {
+        (SchemaKind::Type(Type::Array(array)), true) => array.items.as_ref(),
+        _ => None,
+    }
+}

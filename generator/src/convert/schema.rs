@@ -1,0 +1,412 @@
+//! Schema conversion. Each recognizer looks for one of Stripe's idioms and
+//! returns `None` when the schema is not that idiom; `inline` chains them
+//! and ends in an explicit fallback.
+
+use super::{Converter, Shape};
+use crate::docs;
+use crate::ir::{EnumDef, Field, Primitive, ResourceDef, StructDef, TypeId, TypeKind, UnionDef, Variant};
+use crate::naming;
+use crate::spec::{Pointer, StripeExt};
+use crate::Error;
+use openapiv3::{
+    AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind, StringType,
+    Type,
+};
+
+/// A converted schema: its type and whether the schema allows `null`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Slot {
+    pub ty: TypeId,
+    pub nullable: bool,
+}
+
+/// Where a schema is being converted: its pointer, and the name an inline
+/// named type (struct, enum, union) made here would get.
+#[derive(Clone, Debug)]
+pub(super) struct Ctx {
+    pub at: Pointer,
+    pub name: String,
+    /// The reserved id a named type made here must take (set only at the
+    /// top of a component schema).
+    pub slot: Option<TypeId>,
+}
+
+impl Ctx {
+    pub fn new(at: Pointer, name: String) -> Ctx {
+        Ctx { at, name, slot: None }
+    }
+
+    /// The context of a child reached through `key` at `segment` (a property name).
+    fn child(&self, key: &str, segment: &str) -> Ctx {
+        Ctx::new(self.at.push(key).push(segment), naming::nested(&self.name, segment))
+    }
+
+    /// A schema nested without a name of its own (array items, the one
+    /// member of `anyOf: [$ref]`): same name, new pointer, no reserved slot.
+    fn inner(&self, at: Pointer) -> Ctx {
+        Ctx::new(at, self.name.clone())
+    }
+}
+
+impl Converter<'_> {
+    /// Converts a selected component schema (once) and returns its id.
+    /// `hint` is the field-path name a codename schema should take.
+    pub(super) fn named(&mut self, schema: &str, hint: Option<&str>) -> Result<TypeId, Error> {
+        let id = self.by_schema[schema];
+        if !self.started.insert(schema.to_owned()) {
+            return Ok(id);
+        }
+        let at = Pointer::schema(schema);
+        let item = self.spec.component(schema).ok_or_else(|| Error::MissingRef {
+            pointer: at.to_string(),
+            target: schema.to_owned(),
+        })?;
+        let resolved = self.spec.schema(item, &at)?;
+        let name = self.component_name(schema, resolved.schema, hint);
+        let ctx = Ctx { at, name, slot: Some(id) };
+        let slot = self.inline(resolved.schema, &ctx)?;
+        if slot.ty != id {
+            // Not a named type of its own (a schema that is just a string, an
+            // array, a reference to another component): the reserved id
+            // takes a copy of the shape, which emits no item.
+            let kind = self.types[slot.ty.0].kind.clone();
+            self.types[id.0].kind = kind;
+        }
+        Ok(id)
+    }
+
+    fn component_name(&self, schema: &str, s: &Schema, hint: Option<&str>) -> String {
+        let ext = StripeExt::of(&s.schema_data);
+        if let Some(resource) = ext.resource_id {
+            return naming::resource_name(&resource, &self.portion.schema_namespace);
+        }
+        if naming::is_codename(schema, &self.portion.codename_prefixes) {
+            if let Some(hint) = hint {
+                return hint.to_owned();
+            }
+            let bare = self
+                .portion
+                .codename_prefixes
+                .iter()
+                .find_map(|p| schema.strip_prefix(p.as_str()))
+                .unwrap_or(schema);
+            return naming::type_name(bare);
+        }
+        naming::type_name(schema)
+    }
+
+    /// Converts a schema or a reference to one.
+    pub(super) fn schema<S: std::borrow::Borrow<Schema>>(
+        &mut self,
+        item: &ReferenceOr<S>,
+        ctx: &Ctx,
+    ) -> Result<Slot, Error> {
+        match item {
+            ReferenceOr::Reference { reference } => {
+                let resolved = self.spec.schema(item, &ctx.at)?;
+                let name = resolved.name.unwrap_or(reference);
+                let ty = if self.selection.contains(name) {
+                    self.named(name, Some(&ctx.name))?
+                } else {
+                    // Cut on purpose by selection (the error envelope's
+                    // links into payments): opaque JSON, not a warning.
+                    self.shape(Shape::Json, &ctx.at)
+                };
+                Ok(Slot {
+                    ty,
+                    nullable: resolved.schema.schema_data.nullable,
+                })
+            }
+            ReferenceOr::Item(schema) => self.inline(schema.borrow(), ctx),
+        }
+    }
+
+    /// The recognizer chain for a schema written in place.
+    pub(super) fn inline(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Slot, Error> {
+        let nullable = schema.schema_data.nullable;
+        if let Some(slot) = self.maybe_any_of(schema, ctx)? {
+            return Ok(Slot {
+                ty: slot.ty,
+                nullable: nullable || slot.nullable,
+            });
+        }
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => self.string(s, &schema.schema_data, ctx)?,
+            SchemaKind::Type(Type::Integer(i)) => {
+                let timestamp = matches!(&i.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "unix-time");
+                let p = if timestamp { Primitive::Timestamp } else { Primitive::Integer };
+                self.shape(Shape::Primitive(p), &ctx.at)
+            }
+            SchemaKind::Type(Type::Number(_)) => self.shape(Shape::Primitive(Primitive::Number), &ctx.at),
+            SchemaKind::Type(Type::Boolean(_)) => self.shape(Shape::Primitive(Primitive::Boolean), &ctx.at),
+            SchemaKind::Type(Type::Array(a)) => {
+                let items = match &a.items {
+                    Some(items) => self.schema(items, &ctx.inner(ctx.at.push("items")))?.ty,
+                    None => self.shape(Shape::Json, &ctx.at),
+                };
+                self.shape(Shape::Array(items), &ctx.at)
+            }
+            SchemaKind::Type(Type::Object(o)) => self.object(o, &schema.schema_data, ctx)?,
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                return self.schema(&all_of[0], &ctx.inner(ctx.at.push("allOf").push(0)));
+            }
+            SchemaKind::AllOf { .. } => self.json_fallback(&ctx.at, "allOf with several schemas"),
+            SchemaKind::Not { .. } => self.json_fallback(&ctx.at, "`not` schema"),
+            SchemaKind::Any(_) => self.json_fallback(&ctx.at, "schema without a single `type`"),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                unreachable!("maybe_any_of handles every oneOf/anyOf")
+            }
+        };
+        Ok(Slot { ty, nullable })
+    }
+
+    /// `anyOf`/`oneOf`: Stripe's idioms first, a union as the fallback.
+    fn maybe_any_of(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Option<Slot>, Error> {
+        let list = match &schema.schema_kind {
+            SchemaKind::AnyOf { any_of } => any_of,
+            SchemaKind::OneOf { one_of } => one_of,
+            _ => return Ok(None),
+        };
+        if let Some(slot) = self.maybe_single(list, ctx)? {
+            return Ok(Some(slot));
+        }
+        if let Some(ty) = self.maybe_expandable(schema, list, ctx)? {
+            return Ok(Some(Slot { ty, nullable: false }));
+        }
+        if let Some(slot) = self.maybe_emptyable(list, ctx)? {
+            return Ok(Some(slot));
+        }
+        let ty = self.union(list, &schema.schema_data, ctx)?;
+        Ok(Some(Slot { ty, nullable: false }))
+    }
+
+    /// `anyOf: [$ref]`, Stripe's way to make a reference nullable.
+    fn maybe_single(&mut self, list: &[ReferenceOr<Schema>], ctx: &Ctx) -> Result<Option<Slot>, Error> {
+        match list {
+            [only] => Ok(Some(self.schema(only, &ctx.inner(ctx.at.push("anyOf").push(0)))?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// `anyOf: [string, $ref]` with `x-expansionResources`: an id or the object.
+    fn maybe_expandable(
+        &mut self,
+        schema: &Schema,
+        list: &[ReferenceOr<Schema>],
+        ctx: &Ctx,
+    ) -> Result<Option<TypeId>, Error> {
+        let ext = StripeExt::of(&schema.schema_data);
+        let [target] = ext.expansion_resources.as_slice() else {
+            if ext.expansion_resources.len() > 1 {
+                return Ok(Some(self.json_fallback(&ctx.at, "expandable to several resources")));
+            }
+            return Ok(None);
+        };
+        let has_string = list.iter().any(|s| {
+            matches!(s, ReferenceOr::Item(s) if matches!(s.schema_kind, SchemaKind::Type(Type::String(_))))
+        });
+        if list.len() != 2 || !has_string {
+            return Ok(None);
+        }
+        if !self.selection.contains(target) {
+            return Ok(Some(self.shape(Shape::Json, &ctx.at)));
+        }
+        let object = self.named(target, Some(&ctx.name))?;
+        Ok(Some(self.shape(Shape::Expandable(object), &ctx.at)))
+    }
+
+    /// `anyOf: [X, enum: [""]]`: a parameter that can be cleared with `""`.
+    fn maybe_emptyable(&mut self, list: &[ReferenceOr<Schema>], ctx: &Ctx) -> Result<Option<Slot>, Error> {
+        let is_empty_enum = |s: &ReferenceOr<Schema>| match s {
+            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(st)), .. }) => {
+                st.enumeration == [Some(String::new())]
+            }
+            _ => false,
+        };
+        let [a, b] = list else { return Ok(None) };
+        let (value, index) = match (is_empty_enum(a), is_empty_enum(b)) {
+            (false, true) => (a, 0),
+            (true, false) => (b, 1),
+            _ => return Ok(None),
+        };
+        let inner = self.schema(value, &ctx.inner(ctx.at.push("anyOf").push(index)))?;
+        let ty = self.shape(Shape::Emptyable(inner.ty), &ctx.at);
+        Ok(Some(Slot { ty, nullable: inner.nullable }))
+    }
+
+    /// Any other `anyOf`/`oneOf`: an untagged enum with a variant per member.
+    fn union(&mut self, list: &[ReferenceOr<Schema>], data: &SchemaData, ctx: &Ctx) -> Result<TypeId, Error> {
+        let origin = ctx.at.to_string();
+        self.claim(&ctx.name, &origin)?;
+        let mut variants: Vec<(String, TypeId)> = Vec::new();
+        for (i, member) in list.iter().enumerate() {
+            let label = self.member_label(member, &ctx.at)?;
+            let child = Ctx::new(ctx.at.push("anyOf").push(i), naming::nested(&ctx.name, &label));
+            let ty = self.schema(member, &child)?.ty;
+            let mut name = naming::type_name(&label);
+            if variants.iter().any(|(n, _)| *n == name) {
+                name = format!("{name}{i}");
+            }
+            variants.push((name, ty));
+        }
+        let def = UnionDef { name: ctx.name.clone(), docs: data.description.as_deref().and_then(docs::markdown), variants };
+        Ok(self.place(ctx, origin, TypeKind::Union(def)))
+    }
+
+    /// A word for one union member: its schema name, its title, or its type.
+    fn member_label(&self, member: &ReferenceOr<Schema>, at: &Pointer) -> Result<String, Error> {
+        let resolved = self.spec.schema(member, at)?;
+        if let Some(name) = resolved.name {
+            return Ok(name.to_owned());
+        }
+        if let Some(title) = &resolved.schema.schema_data.title {
+            return Ok(title.clone());
+        }
+        Ok(match &resolved.schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => "string",
+            SchemaKind::Type(Type::Integer(_)) => "integer",
+            SchemaKind::Type(Type::Number(_)) => "number",
+            SchemaKind::Type(Type::Boolean(_)) => "boolean",
+            SchemaKind::Type(Type::Array(_)) => "array",
+            SchemaKind::Type(Type::Object(_)) => "object",
+            _ => "value",
+        }
+        .to_owned())
+    }
+
+    fn string(&mut self, s: &StringType, data: &SchemaData, ctx: &Ctx) -> Result<TypeId, Error> {
+        // format, pattern and the length limits constrain values Stripe
+        // validates server-side; they do not change the Rust type.
+        let StringType { format: _, pattern: _, enumeration, min_length: _, max_length: _ } = s;
+        let values: Vec<&str> = enumeration.iter().flatten().map(String::as_str).collect();
+        if values.is_empty() {
+            return Ok(self.shape(Shape::Primitive(Primitive::String), &ctx.at));
+        }
+        let origin = ctx.at.to_string();
+        self.claim(&ctx.name, &origin)?;
+        let def = string_enum(&ctx.name, data.description.as_deref(), &values);
+        Ok(self.place(ctx, origin, TypeKind::Enum(def)))
+    }
+
+    fn object(&mut self, o: &ObjectType, data: &SchemaData, ctx: &Ctx) -> Result<TypeId, Error> {
+        // minProperties/maxProperties are server-side validation only.
+        let ObjectType { properties, required, additional_properties, min_properties: _, max_properties: _ } = o;
+        if properties.is_empty() {
+            if let Some(value) = self.maybe_map(additional_properties.as_ref(), ctx)? {
+                return Ok(self.shape(Shape::Map(value), &ctx.at));
+            }
+        }
+        let origin = ctx.at.to_string();
+        self.claim(&ctx.name, &origin)?;
+        // Reserve the struct's id before its fields, so nested names and
+        // cycles through inline objects find it.
+        let id = self.place(ctx, origin, TypeKind::Pending);
+        let resource = self.resource_of(data)?;
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, prop) in properties {
+            let child = ctx.child("properties", wire);
+            let slot = self.schema(prop, &child)?;
+            let object = resource.as_ref().map(|r| r.object.as_str());
+            fields.push(self.field(wire, prop, slot, required.contains(wire), object)?);
+        }
+        let def = StructDef { name: ctx.name.clone(), docs: data.description.as_deref().and_then(docs::markdown), fields, resource };
+        self.types[id.0].kind = TypeKind::Struct(def);
+        Ok(id)
+    }
+
+    /// `additionalProperties` with no fixed properties: a map.
+    fn maybe_map(&mut self, extra: Option<&AdditionalProperties>, ctx: &Ctx) -> Result<Option<TypeId>, Error> {
+        match extra {
+            Some(AdditionalProperties::Schema(value)) => {
+                let child = ctx.inner(ctx.at.push("additionalProperties"));
+                Ok(Some(self.schema(value.as_ref(), &child)?.ty))
+            }
+            Some(AdditionalProperties::Any(true)) => Ok(Some(self.shape(Shape::Json, &ctx.at))),
+            Some(AdditionalProperties::Any(false)) | None => Ok(None),
+        }
+    }
+
+    fn resource_of(&mut self, data: &SchemaData) -> Result<Option<ResourceDef>, Error> {
+        match StripeExt::of(data).resource_id {
+            Some(object) => {
+                let id_type = self.id_type(&object)?;
+                Ok(Some(ResourceDef { object, id_type }))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// One struct field. A string that holds a resource's id gets the typed
+    /// id: a resource's own `id`, and fields named after a resource.
+    fn field(
+        &mut self,
+        wire: &str,
+        prop: &ReferenceOr<Box<Schema>>,
+        slot: Slot,
+        required: bool,
+        resource: Option<&str>,
+    ) -> Result<Field, Error> {
+        let docs = match prop {
+            ReferenceOr::Item(s) => s.schema_data.description.as_deref().and_then(docs::markdown),
+            ReferenceOr::Reference { .. } => None,
+        };
+        let ty = self.maybe_id(wire, slot.ty, resource)?;
+        let secret = resource.is_some_and(|r| self.portion.is_secret(r, wire));
+        Ok(Field {
+            wire_name: wire.to_owned(),
+            rust_name: naming::field_name(wire),
+            docs,
+            ty,
+            required,
+            nullable: slot.nullable,
+            boxed: false,
+            secret,
+        })
+    }
+
+    /// Puts a named type in the context's reserved slot, or in a new one.
+    fn place(&mut self, ctx: &Ctx, origin: String, kind: TypeKind) -> TypeId {
+        match ctx.slot {
+            Some(id) => {
+                self.types[id.0].kind = kind;
+                id
+            }
+            None => self.push(origin, kind),
+        }
+    }
+
+    /// Swaps a plain string for a typed id where the name says which resource it identifies.
+    pub(super) fn maybe_id(&mut self, wire: &str, ty: TypeId, owner: Option<&str>) -> Result<TypeId, Error> {
+        if self.types[ty.0].kind != TypeKind::Primitive(Primitive::String) {
+            return Ok(ty);
+        }
+        let object = match (wire, owner) {
+            ("id", Some(owner)) => Some(owner.to_owned()),
+            _ => self.referenced_resource(wire),
+        };
+        match object {
+            Some(object) => self.id_type(&object),
+            None => Ok(ty),
+        }
+    }
+}
+
+/// A string enum with a catch-all variant for values the spec does not list.
+pub(crate) fn string_enum(name: &str, description: Option<&str>, values: &[&str]) -> EnumDef {
+    let mut variants: Vec<Variant> = Vec::new();
+    for value in values {
+        if variants.iter().any(|v| v.wire_name == *value) {
+            continue;
+        }
+        let mut rust_name = naming::variant_name(value);
+        if variants.iter().any(|v| v.rust_name == rust_name) {
+            rust_name = format!("{rust_name}{}", variants.len());
+        }
+        variants.push(Variant { wire_name: (*value).to_owned(), rust_name });
+    }
+    let mut catch_all = "Unknown".to_owned();
+    while variants.iter().any(|v| v.rust_name == catch_all) {
+        catch_all.push_str("Value");
+    }
+    EnumDef { name: name.to_owned(), docs: description.and_then(docs::markdown), variants, catch_all }
+}

@@ -1,0 +1,272 @@
+//! Request types, one per operation, grouped by resource module.
+//!
+//! A request type holds its path parameters and its query or body
+//! parameters. Required ones go in `new`, optional ones get builder methods,
+//! and `send` returns the typed response. List operations also get
+//! `paginate`, a stream over every item of every page.
+
+use super::tokens::{doc, ident, inner_doc, rust_type, Module};
+use crate::ir::{Ir, Operation, Param, Response, TypeId, TypeKind};
+use crate::select::Method;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// One file per resource module.
+pub fn modules(ir: &Ir) -> BTreeMap<String, TokenStream> {
+    let mut grouped: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+    for op in &ir.operations {
+        grouped.entry(op.module.clone()).or_default().push(op);
+    }
+    grouped
+        .into_iter()
+        .map(|(module, ops)| {
+            let doc = inner_doc(&format!("Operations on `{module}` objects: one request type per API operation."));
+            let requests = ops.iter().map(|op| request(ir, op));
+            let shortcuts = resource_methods(ir, &ops);
+            (module, quote!(#doc #shortcuts #(#requests)*))
+        })
+        .collect()
+}
+
+/// Associated functions on the resource (`VerificationSession::create(...)`)
+/// that start each request, so the verb is where a user looks for it.
+fn resource_methods(ir: &Ir, ops: &[&Operation]) -> Option<TokenStream> {
+    let resource = ops.iter().find_map(|op| op.resource)?;
+    let name = rust_type(ir, resource, Module::Operations);
+    let methods = ops.iter().map(|op| {
+        let verb = ident(&op.verb);
+        let request = ident(&op.request_type);
+        let (args, values) = constructor_args(ir, op);
+        let docs = doc(&format!("Starts a [`{}`] request.", op.request_type));
+        quote! {
+            #docs
+            pub fn #verb(#(#args),*) -> #request {
+                #request::new(#(#values),*)
+            }
+        }
+    });
+    Some(quote!(impl #name { #(#methods)* }))
+}
+
+fn required(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.path_params.iter().chain(op.params.iter().filter(|p| p.required))
+}
+
+/// `new`'s arguments and the expressions that pass them on.
+fn constructor_args(ir: &Ir, op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    required(op)
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let ty = rust_type(ir, p.ty, Module::Operations);
+            match setter_kind(ir, p.ty) {
+                Setter::Id => (quote!(#name: &#ty), quote!(#name)),
+                Setter::String => (quote!(#name: impl Into<String>), quote!(#name)),
+                _ => (quote!(#name: #ty), quote!(#name)),
+            }
+        })
+        .unzip()
+}
+
+fn request(ir: &Ir, op: &Operation) -> TokenStream {
+    let name = ident(&op.request_type);
+    let method = op.method.as_str().to_uppercase();
+    let mut text = op.docs.clone().unwrap_or_default();
+    text.push_str(&format!("\n\n`{method} {}`", op.path));
+    let docs = doc(text.trim_start());
+    let fields = op.path_params.iter().map(|p| field(ir, p, true)).chain(op.params.iter().map(|p| field(ir, p, false)));
+    let constructor = constructor(ir, op);
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| setter(ir, p));
+    let send = send(ir, op);
+    let default = required(op).next().is_none().then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, serde::Serialize)]
+        #[must_use = "a request does nothing until you `send` it"]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #constructor
+            #(#setters)*
+            #send
+        }
+        #default
+    }
+}
+
+fn field(ir: &Ir, p: &Param, in_path: bool) -> TokenStream {
+    let name = ident(&p.rust_name);
+    let ty = rust_type(ir, p.ty, Module::Operations);
+    let rename = (p.rust_name != p.wire_name).then(|| {
+        let wire = &p.wire_name;
+        quote!(#[serde(rename = #wire)])
+    });
+    match (in_path, p.required) {
+        // Path parameters go into the URL, never into the query or body.
+        (true, _) => quote!(#[serde(skip)] #name: #ty,),
+        (false, true) => quote!(#rename #name: #ty,),
+        (false, false) => quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #name: Option<#ty>,),
+    }
+}
+
+fn constructor(ir: &Ir, op: &Operation) -> TokenStream {
+    let (args, _) = constructor_args(ir, op);
+    let inits = op.path_params.iter().chain(&op.params).map(|p| {
+        let name = ident(&p.rust_name);
+        match (p.required, setter_kind(ir, p.ty)) {
+            (false, _) => quote!(#name: None),
+            (true, Setter::Id) => quote!(#name: #name.clone()),
+            (true, Setter::String) => quote!(#name: #name.into()),
+            (true, _) => quote!(#name),
+        }
+    });
+    let docs = doc(&format!("A `{}` request with its required parameters.", op.request_type));
+    quote! {
+        #docs
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits),* }
+        }
+    }
+}
+
+/// How a builder method takes its value, by parameter type.
+enum Setter {
+    Id,
+    String,
+    /// A list of strings (`expand`): any iterator of string-likes.
+    Strings,
+    /// A map of strings (`metadata`): set one key at a time, or unset it.
+    StringMap,
+    /// A type with `From` impls for its variants.
+    Into,
+    Plain,
+}
+
+fn setter_kind(ir: &Ir, ty: TypeId) -> Setter {
+    let is_string = |t: TypeId| matches!(ir.get(t).kind, TypeKind::Primitive(crate::ir::Primitive::String));
+    match &ir.get(ty).kind {
+        TypeKind::Id(_) => Setter::Id,
+        _ if is_string(ty) => Setter::String,
+        TypeKind::Array(t) if is_string(*t) => Setter::Strings,
+        TypeKind::Map(t) if is_string(*t) => Setter::StringMap,
+        TypeKind::Union(_) | TypeKind::Emptyable(_) => Setter::Into,
+        _ => Setter::Plain,
+    }
+}
+
+fn setter(ir: &Ir, p: &Param) -> TokenStream {
+    let name = ident(&p.rust_name);
+    let ty = rust_type(ir, p.ty, Module::Operations);
+    let docs = doc(p.docs.as_deref().unwrap_or(&format!("Sets `{}`.", p.wire_name)));
+    match setter_kind(ir, p.ty) {
+        Setter::Id => quote!(#docs pub fn #name(mut self, value: &#ty) -> Self { self.#name = Some(value.clone()); self }),
+        Setter::String => quote!(#docs pub fn #name(mut self, value: impl Into<String>) -> Self { self.#name = Some(value.into()); self }),
+        Setter::Strings => quote! {
+            #docs
+            pub fn #name<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+                self.#name.get_or_insert_with(Vec::new).extend(values.into_iter().map(Into::into));
+                self
+            }
+        },
+        Setter::StringMap => map_setters(&name, &p.wire_name, docs),
+        Setter::Into => quote!(#docs pub fn #name(mut self, value: impl Into<#ty>) -> Self { self.#name = Some(value.into()); self }),
+        Setter::Plain => quote!(#docs pub fn #name(mut self, value: #ty) -> Self { self.#name = Some(value); self }),
+    }
+}
+
+/// `metadata(key, value)` sets a key; `unset_metadata(key)` sends the empty
+/// value that makes Stripe delete it.
+fn map_setters(name: &proc_macro2::Ident, wire: &str, docs: TokenStream) -> TokenStream {
+    let unset = ident(&format!("unset_{name}"));
+    let unset_doc = doc(&format!("Deletes one key of `{wire}` by sending it with an empty value."));
+    quote! {
+        #docs
+        pub fn #name(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            self.#name.get_or_insert_with(Default::default).insert(key.into(), value.into());
+            self
+        }
+        #unset_doc
+        pub fn #unset(mut self, key: impl Into<String>) -> Self {
+            self.#name.get_or_insert_with(Default::default).insert(key.into(), String::new());
+            self
+        }
+    }
+}
+
+/// `send`, `send_with`, the request builder and, for lists, `paginate`.
+fn send(ir: &Ir, op: &Operation) -> TokenStream {
+    let (output, item) = match op.response {
+        Response::Object(t) => (rust_type(ir, t, Module::Operations), None),
+        Response::List(t) => {
+            let t = rust_type(ir, t, Module::Operations);
+            (quote!(crate::List<#t>), Some(t))
+        }
+    };
+    let request = build_request(op);
+    let paginate = item.map(|item| paginate(&item));
+    quote! {
+        /// Sends the request.
+        pub async fn send(&self, client: &crate::Client) -> Result<#output, crate::Error> {
+            self.send_with(client, &crate::RequestOptions::default()).await
+        }
+
+        /// Sends the request with per-request options (connected account, idempotency key).
+        pub async fn send_with(&self, client: &crate::Client, options: &crate::RequestOptions) -> Result<#output, crate::Error> {
+            client.execute(&self.request()?, options).await
+        }
+
+        #paginate
+        #request
+    }
+}
+
+fn paginate(item: &TokenStream) -> TokenStream {
+    quote! {
+        /// Every item of every page, fetched lazily page by page. Filters,
+        /// `expand` and the options apply to every page.
+        pub fn paginate(&self, client: &crate::Client, options: crate::RequestOptions) -> impl futures_util::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
+            match self.request() {
+                Ok(request) => futures_util::future::Either::Left(client.paginate(request, options)),
+                Err(err) => futures_util::future::Either::Right(futures_util::stream::once(async move { Err(err) })),
+            }
+        }
+    }
+}
+
+/// The path with each parameter percent-encoded, and the parameters in
+/// Stripe's bracket notation.
+fn build_request(op: &Operation) -> TokenStream {
+    let mut template = op.path.clone();
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        template = template.replace(&format!("{{{}}}", p.wire_name), "{}");
+        let name = ident(&p.rust_name);
+        args.push(quote!(crate::path::segment(self.#name.as_ref())?));
+    }
+    let method = ident(match op.method {
+        Method::Get => "Get",
+        Method::Post => "Post",
+        Method::Delete => "Delete",
+    });
+    let path = if args.is_empty() {
+        quote!(#template.to_owned())
+    } else {
+        quote!(format!(#template #(, #args)*))
+    };
+    quote! {
+        fn request(&self) -> Result<crate::client::Request, crate::Error> {
+            let path = #path;
+            Ok(crate::client::Request::new(crate::client::Method::#method, path, crate::form::to_pairs(self)?))
+        }
+    }
+}

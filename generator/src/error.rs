@@ -1,0 +1,89 @@
+//! Errors the generator reports. Every variant names where the problem is: a
+//! file position for unparseable input, a JSON pointer into the spec for
+//! schema problems, a path for I/O.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a generator run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec is not valid YAML/JSON, or not an OpenAPI 3.0 document.
+    #[error("{file}:{line}:{column}: {message}")]
+    Parse {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A `$ref` points at something the spec does not define.
+    #[error("{pointer}: $ref `{target}` does not resolve to anything in the spec")]
+    MissingRef { pointer: String, target: String },
+    /// A schema or operation the generator cannot turn into Rust.
+    #[error("{pointer}: unsupported: {reason}")]
+    Unsupported { pointer: String, reason: String },
+    /// Two different schemas would produce the same Rust name.
+    #[error("two types would both be named `{name}`: {first} and {second}")]
+    NameCollision {
+        name: String,
+        first: String,
+        second: String,
+    },
+    /// The portion selects nothing from the spec.
+    #[error("the portion `{portion}` selects no operations and no schemas from the spec")]
+    EmptyPortion { portion: String },
+    /// A spec file does not have the checksum its pin promises.
+    #[error(
+        "{path}: sha256 mismatch\n  expected {expected} (pinned release {release})\n  found    {actual}"
+    )]
+    Checksum {
+        path: PathBuf,
+        release: String,
+        expected: String,
+        actual: String,
+    },
+    /// The pin manifest under `spec/` is malformed.
+    #[error("{path}: {message}")]
+    Manifest { path: PathBuf, message: String },
+    /// Emitted code failed to parse as Rust: a generator bug, reported with the file.
+    #[error("internal error: generated {file} is not valid Rust: {message}")]
+    Emit { file: String, message: String },
+    /// Reading templates or writing the output failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn unsupported(pointer: &crate::spec::Pointer, reason: impl Into<String>) -> Self {
+        Error::Unsupported {
+            pointer: pointer.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A schema the generator replaced by opaque JSON (`serde_json::Value`) on
+/// purpose, reported so that a fallback is never silent.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    /// JSON pointer of the schema.
+    pub pointer: String,
+    /// Why it became JSON.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.reason)
+    }
+}

@@ -1,0 +1,194 @@
+//! The intermediate representation: plain data between the spec and the
+//! emitters. Types live in an arena and refer to each other by [`TypeId`];
+//! names are strings. Emission reads a finished `Ir` and never changes it.
+
+use crate::select::Method;
+use crate::Warning;
+
+/// Index of a type in [`Ir::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A whole portion, ready to emit.
+#[derive(Clone, Debug)]
+pub struct Ir {
+    /// Stripe API version of the spec (`info.version`).
+    pub api_version: String,
+    /// The type arena.
+    pub types: Vec<TypeEntry>,
+    /// Operations sorted by path and method.
+    pub operations: Vec<Operation>,
+    /// Schemas that fell back to opaque JSON, sorted.
+    pub warnings: Vec<Warning>,
+}
+
+impl Ir {
+    /// The entry behind an id.
+    pub fn get(&self, id: TypeId) -> &TypeEntry {
+        &self.types[id.0]
+    }
+
+    /// The Rust name of a named type, `None` for anonymous shapes.
+    pub fn name(&self, id: TypeId) -> Option<&str> {
+        match &self.get(id).kind {
+            TypeKind::Struct(s) => Some(&s.name),
+            TypeKind::Enum(e) => Some(&e.name),
+            TypeKind::Union(u) => Some(&u.name),
+            TypeKind::Id(i) => Some(&i.name),
+            _ => None,
+        }
+    }
+}
+
+/// One type and where it came from.
+#[derive(Clone, Debug)]
+pub struct TypeEntry {
+    /// JSON pointer of the schema this type was made from.
+    pub origin: String,
+    pub kind: TypeKind,
+}
+
+/// The shapes a type can have.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(StructDef),
+    /// A string enum with a catch-all variant.
+    Enum(EnumDef),
+    /// A value that is one of several shapes (`anyOf` that is not one of
+    /// Stripe's idioms), serialized untagged.
+    Union(UnionDef),
+    /// A typed resource id (`VerificationSessionId`).
+    Id(IdDef),
+    Primitive(Primitive),
+    Array(TypeId),
+    /// An object with arbitrary keys (`additionalProperties`).
+    Map(TypeId),
+    /// `anyOf: [string, $ref]` with `x-expansionResources`: an id or the object.
+    Expandable(TypeId),
+    /// A request parameter Stripe lets you clear by sending `""`.
+    Emptyable(TypeId),
+    /// Opaque JSON, for references cut from the portion or shapes reported
+    /// in [`Ir::warnings`].
+    Json,
+    /// An id reserved for a schema still being converted. None survive
+    /// conversion.
+    Pending,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Primitive {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// `format: unix-time` integers.
+    Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructDef {
+    pub name: String,
+    pub docs: Option<String>,
+    pub fields: Vec<Field>,
+    /// Set for resources: the object name (`x-resourceId`) and its id type.
+    pub resource: Option<ResourceDef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceDef {
+    pub object: String,
+    pub id_type: TypeId,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub docs: Option<String>,
+    pub ty: TypeId,
+    pub required: bool,
+    pub nullable: bool,
+    /// Set by cycle breaking: the field is stored behind a `Box`.
+    pub boxed: bool,
+    /// Stripe says never to log this value; `Debug` redacts it.
+    pub secret: bool,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumDef {
+    pub name: String,
+    pub docs: Option<String>,
+    pub variants: Vec<Variant>,
+    /// Name of the variant that keeps values the spec does not list.
+    pub catch_all: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub wire_name: String,
+    pub rust_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionDef {
+    pub name: String,
+    pub docs: Option<String>,
+    pub variants: Vec<(String, TypeId)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdDef {
+    pub name: String,
+    /// The resource's object name.
+    pub object: String,
+    /// The prefix every id of this resource starts with (`vs_`).
+    pub prefix: String,
+}
+
+/// One API operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub operation_id: String,
+    pub method: Method,
+    /// The URL path template (`/v1/identity/verification_sessions/{session}`).
+    pub path: String,
+    /// Module the operation lives in (`verification_session`).
+    pub module: String,
+    /// The resource type of that module, which gets a method per operation.
+    pub resource: Option<TypeId>,
+    /// Method-like verb (`create`, `list`, `retrieve`, `cancel`, ...).
+    pub verb: String,
+    /// Name of the request type (`CreateVerificationSession`).
+    pub request_type: String,
+    pub docs: Option<String>,
+    pub path_params: Vec<Param>,
+    /// Query parameters (GET) or form body parameters (POST), sorted by wire name.
+    pub params: Vec<Param>,
+    pub response: Response,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub docs: Option<String>,
+    pub ty: TypeId,
+    pub required: bool,
+}
+
+/// What a successful call returns.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Response {
+    /// One object.
+    Object(TypeId),
+    /// A page of a list of this item type.
+    List(TypeId),
+}

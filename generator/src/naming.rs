@@ -1,0 +1,111 @@
+//! The one place Rust names are made from wire names.
+//!
+//! # Naming rule
+//!
+//! * A resource (a schema with `x-resourceId`) is named after its object
+//!   name without the portion's namespace: `identity.verification_session`
+//!   becomes `VerificationSession`.
+//! * A schema whose name starts with a Stripe-internal codename (the
+//!   portion's `codename_prefixes`, `gelato_` for Identity), and every inline
+//!   object or enum, is named after the field path where a user first meets it
+//!   in Stripe's API reference: the owning type's name followed by the field
+//!   name, `VerificationReport.document.dob` becomes `VerificationReportDocumentDob`.
+//!   "First" is the order of a depth-first walk from the resources (sorted by
+//!   object name), then the operations (sorted by path and method), with
+//!   fields in spec order, so the rule gives the same name on every run.
+//! * Any other schema keeps its own name in UpperCamelCase (`address` is `Address`).
+//! * Request types are the verb and the resource (`CreateVerificationSession`),
+//!   their inline parameter types the request type plus the parameter path.
+//! * Fields are snake_case; a Rust keyword gets a trailing underscore (`type_`).
+//!   Enum variants are UpperCamelCase; a value with no letters becomes `Empty`,
+//!   a value starting with a digit gets a `V` in front.
+//!
+//! Every item keeps its wire name beside its Rust name, and emitters add a
+//! `serde(rename)` only where the two differ.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// A type name from any wire string (`gelato_document_report`, `identity.verification_session`).
+pub fn type_name(wire: &str) -> String {
+    let name = wire.to_upper_camel_case();
+    match name.chars().next() {
+        None => "Unnamed".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("V{name}"),
+        Some(_) if name == "Self" => "Self_".to_owned(),
+        Some(_) => name,
+    }
+}
+
+/// A struct field, function or module name from a wire name.
+pub fn field_name(wire: &str) -> String {
+    let name = wire.to_snake_case();
+    match name.chars().next() {
+        None => "field".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("_{name}"),
+        Some(_) if KEYWORDS.contains(&name.as_str()) => format!("{name}_"),
+        Some(_) => name,
+    }
+}
+
+/// An enum variant name from a wire value (`requires_input`, `[redacted]`, `""`).
+pub fn variant_name(wire: &str) -> String {
+    let name = wire.to_upper_camel_case();
+    match name.chars().next() {
+        None => "Empty".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("V{name}"),
+        Some(_) if name == "Self" => "Self_".to_owned(),
+        Some(_) => name,
+    }
+}
+
+/// A resource's type name: its object name without the portion namespace.
+pub fn resource_name(resource_id: &str, namespace: &str) -> String {
+    type_name(resource_id.strip_prefix(namespace).unwrap_or(resource_id))
+}
+
+/// Joins a parent type name and a field to name an inline type.
+pub fn nested(parent: &str, field: &str) -> String {
+    format!("{parent}{}", type_name(field))
+}
+
+/// True when a codename prefix makes the schema's own name unfit for users.
+pub fn is_codename(schema: &str, prefixes: &[String]) -> bool {
+    prefixes.iter().any(|p| schema.starts_with(p.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_get_an_underscore() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("id_number"), "id_number");
+    }
+
+    #[test]
+    fn odd_enum_values_become_identifiers() {
+        assert_eq!(variant_name("[redacted]"), "Redacted");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("3d_secure"), "V3dSecure");
+        assert_eq!(variant_name("requires_input"), "RequiresInput");
+    }
+
+    #[test]
+    fn resources_drop_the_namespace() {
+        assert_eq!(
+            resource_name("identity.verification_session", "identity."),
+            "VerificationSession"
+        );
+        assert_eq!(nested("VerificationReport", "id_number"), "VerificationReportIdNumber");
+    }
+}

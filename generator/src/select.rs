@@ -1,0 +1,178 @@
+//! Selection: which operations and schemas of the whole spec form a portion.
+
+use crate::spec::{direct_refs, Pointer, Spec};
+use crate::{Error, Portion};
+use openapiv3::{Operation, ReferenceOr, StatusCode};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An HTTP method the generator knows how to call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+            Method::Delete => "delete",
+        }
+    }
+}
+
+/// The selected part of a spec.
+#[derive(Debug, Default)]
+pub struct Selection<'a> {
+    /// Selected operations, sorted by path and method.
+    pub operations: Vec<(String, Method, &'a Operation)>,
+    /// Component schemas that become Rust types.
+    pub schemas: BTreeSet<String>,
+}
+
+impl Selection<'_> {
+    /// True when a reference to `name` should become a Rust type; false
+    /// means the reference was cut and becomes opaque JSON.
+    pub fn contains(&self, name: &str) -> bool {
+        self.schemas.contains(name)
+    }
+}
+
+/// Selects the portion: its operations, its namespace's schemas, everything
+/// they reach, and the error envelope (whose outward references are cut).
+pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Error> {
+    let operations = operations(spec, portion);
+    let mut roots: Vec<(String, Pointer)> = spec
+        .component_names()
+        .filter(|n| n.starts_with(&portion.schema_namespace))
+        .map(|n| (format!("#/components/schemas/{n}"), Pointer::schema(n)))
+        .collect();
+    for (path, method, op) in &operations {
+        operation_refs(spec, op, &Pointer::path(path).push(method.as_str()), &mut roots)?;
+    }
+    if roots.is_empty() {
+        return Err(Error::EmptyPortion {
+            portion: portion.name.clone(),
+        });
+    }
+    let mut schemas = closure(spec, roots)?;
+    add_error_envelope(spec, portion, &mut schemas)?;
+    Ok(Selection {
+        operations,
+        schemas,
+    })
+}
+
+fn operations<'a>(spec: &'a Spec, portion: &Portion) -> Vec<(String, Method, &'a Operation)> {
+    let mut out = Vec::new();
+    for (path, item) in &spec.api.paths.paths {
+        let (Some(item), true) = (item.as_item(), path.starts_with(&portion.path_prefix)) else {
+            continue;
+        };
+        // Only the methods Stripe's API uses; it has no PUT, PATCH or HEAD.
+        let methods = [
+            (Method::Get, &item.get),
+            (Method::Post, &item.post),
+            (Method::Delete, &item.delete),
+        ];
+        for (method, op) in methods {
+            if let Some(op) = op {
+                out.push((path.clone(), method, op));
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    out
+}
+
+/// References from an operation's parameters, body and success responses.
+/// Error responses are left out on purpose: they are the envelope, added
+/// separately with its outward references cut.
+fn operation_refs(
+    spec: &Spec,
+    op: &Operation,
+    at: &Pointer,
+    out: &mut Vec<(String, Pointer)>,
+) -> Result<(), Error> {
+    let mut schemas = Vec::new();
+    for (i, p) in op.parameters.iter().enumerate() {
+        let here = at.push("parameters").push(i);
+        if let openapiv3::ParameterSchemaOrContent::Schema(s) =
+            &spec.parameter(p, &here)?.parameter_data_ref().format
+        {
+            schemas.push((s, here.push("schema")));
+        }
+    }
+    if let Some(body) = &op.request_body {
+        let here = at.push("requestBody");
+        for (mime, media) in &spec.request_body(body, &here)?.content {
+            if let Some(s) = &media.schema {
+                schemas.push((s, here.push("content").push(mime).push("schema")));
+            }
+        }
+    }
+    for (status, response) in &op.responses.responses {
+        let (StatusCode::Code(200..=299), ReferenceOr::Item(response)) = (status, response) else {
+            continue;
+        };
+        let here = at.push("responses").push(status);
+        for (mime, media) in &response.content {
+            if let Some(s) = &media.schema {
+                schemas.push((s, here.push("content").push(mime).push("schema")));
+            }
+        }
+    }
+    for (schema, here) in schemas {
+        match schema {
+            ReferenceOr::Reference { reference } => out.push((reference.clone(), here)),
+            ReferenceOr::Item(s) => direct_refs(s, &here, out),
+        }
+    }
+    Ok(())
+}
+
+/// Every component reachable from `roots`. A reference that does not
+/// resolve is an error naming the pointer that made it.
+fn closure(spec: &Spec, mut pending: Vec<(String, Pointer)>) -> Result<BTreeSet<String>, Error> {
+    let mut seen = BTreeSet::new();
+    while let Some((reference, at)) = pending.pop() {
+        let name = Spec::ref_name(&reference, &at)?;
+        if seen.contains(name) {
+            continue;
+        }
+        let resolved = spec.named_schema(&reference, &at)?;
+        seen.insert(name.to_owned());
+        let name = resolved.name.unwrap_or(name);
+        seen.insert(name.to_owned());
+        direct_refs(resolved.schema, &Pointer::schema(name), &mut pending);
+    }
+    Ok(seen)
+}
+
+/// Adds the error schema and the schemas it references directly.
+fn add_error_envelope(
+    spec: &Spec,
+    portion: &Portion,
+    schemas: &mut BTreeSet<String>,
+) -> Result<(), Error> {
+    let at = Pointer::schema(&portion.error_schema);
+    let Some(error) = spec.component(&portion.error_schema) else {
+        // A spec without an error schema still generates; the client then
+        // reports error bodies as raw JSON.
+        return Ok(());
+    };
+    let error = spec.schema(error, &at)?;
+    schemas.insert(portion.error_schema.clone());
+    let mut direct = Vec::new();
+    direct_refs(error.schema, &at, &mut direct);
+    let mut named = BTreeMap::new();
+    for (reference, here) in direct {
+        let name = Spec::ref_name(&reference, &here)?;
+        spec.named_schema(&reference, &here)?;
+        named.insert(name.to_owned(), here);
+    }
+    schemas.extend(named.into_keys());
+    Ok(())
+}

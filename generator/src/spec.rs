@@ -1,0 +1,267 @@
+//! The one adapter between openapiv3's data and the rest of the generator.
+//!
+//! Every `$ref` is looked up here, and Stripe's `x-` extensions are read here
+//! once, so the converters never touch raw extension maps or reference strings.
+
+use crate::Error;
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Schema, SchemaData};
+use std::borrow::Borrow;
+use std::fmt;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// A JSON pointer into the spec (`#/components/schemas/x/properties/y`),
+/// carried through conversion so every error can say where it happened.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The pointer of a component schema.
+    pub fn schema(name: &str) -> Self {
+        Pointer("#/components/schemas".to_owned()).push(name)
+    }
+
+    /// The pointer of a path item.
+    pub fn path(path: &str) -> Self {
+        Pointer("#/paths".to_owned()).push(path)
+    }
+
+    /// Appends one segment, escaped as RFC 6901 requires (`~` and `/`).
+    pub fn push(&self, segment: impl fmt::Display) -> Self {
+        let escaped = segment.to_string().replace('~', "~0").replace('/', "~1");
+        Pointer(format!("{}/{}", self.0, escaped))
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Stripe's vendor extensions on a schema, read once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StripeExt {
+    /// `x-resourceId`: the API object this schema is (`identity.verification_session`).
+    pub resource_id: Option<String>,
+    /// `x-expansionResources`: component schema names an expandable field can expand to.
+    pub expansion_resources: Vec<String>,
+    /// `x-stripeBypassValidation`: Stripe may send enum values the spec does not list.
+    pub bypass_validation: bool,
+}
+
+impl StripeExt {
+    /// Reads the extensions of one schema. Unknown extensions are ignored:
+    /// they describe Stripe's internals (`x-stripeResource`, ...), not wire shapes.
+    pub fn of(data: &SchemaData) -> Self {
+        let ext = &data.extensions;
+        let expansion_resources = ext
+            .get("x-expansionResources")
+            .and_then(|v| v.get("oneOf"))
+            .and_then(|v| v.as_array())
+            .map(|refs| {
+                refs.iter()
+                    .filter_map(|r| r.get("$ref")?.as_str())
+                    .filter_map(|r| r.strip_prefix(SCHEMA_PREFIX))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        StripeExt {
+            resource_id: ext
+                .get("x-resourceId")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            expansion_resources,
+            bypass_validation: ext
+                .get("x-stripeBypassValidation")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// A schema after `$ref` lookup: the schema and, when it came through a
+/// reference, the component name it was found under.
+#[derive(Clone, Copy, Debug)]
+pub struct Resolved<'a> {
+    pub name: Option<&'a str>,
+    pub schema: &'a Schema,
+}
+
+/// The parsed spec plus lookup helpers.
+pub struct Spec {
+    pub api: OpenAPI,
+}
+
+impl Spec {
+    pub fn new(api: OpenAPI) -> Self {
+        Spec { api }
+    }
+
+    /// The Stripe API version the spec describes (`info.version`).
+    pub fn api_version(&self) -> &str {
+        &self.api.info.version
+    }
+
+    /// Looks up a component schema by name.
+    pub fn component(&self, name: &str) -> Option<&ReferenceOr<Schema>> {
+        self.api.components.as_ref()?.schemas.get(name)
+    }
+
+    /// Names of all component schemas, in spec order.
+    pub fn component_names(&self) -> impl Iterator<Item = &str> {
+        self.api
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys())
+            .map(String::as_str)
+    }
+
+    /// The component name a `$ref` string points at, or an error naming `at`.
+    pub fn ref_name<'r>(reference: &'r str, at: &Pointer) -> Result<&'r str, Error> {
+        reference
+            .strip_prefix(SCHEMA_PREFIX)
+            .ok_or_else(|| Error::MissingRef {
+                pointer: at.to_string(),
+                target: reference.to_owned(),
+            })
+    }
+
+    /// Resolves a schema reference, following `$ref` chains between components.
+    pub fn schema<'a, S>(&'a self, item: &'a ReferenceOr<S>, at: &Pointer) -> Result<Resolved<'a>, Error>
+    where
+        S: Borrow<Schema>,
+    {
+        match item {
+            ReferenceOr::Item(schema) => Ok(Resolved {
+                name: None,
+                schema: schema.borrow(),
+            }),
+            ReferenceOr::Reference { reference } => self.named_schema(reference, at),
+        }
+    }
+
+    /// Resolves a `$ref` string to a component schema.
+    pub fn named_schema<'a>(&'a self, reference: &str, at: &Pointer) -> Result<Resolved<'a>, Error> {
+        let mut target = reference;
+        // A chain longer than the number of schemas must be a cycle of pure references.
+        let limit = self.component_names().count() + 1;
+        for _ in 0..limit {
+            let name = Self::ref_name(target, at)?;
+            let missing = || Error::MissingRef {
+                pointer: at.to_string(),
+                target: target.to_owned(),
+            };
+            let (key, found) = self
+                .api
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get_key_value(name))
+                .ok_or_else(missing)?;
+            match found {
+                ReferenceOr::Item(schema) => {
+                    return Ok(Resolved {
+                        name: Some(key.as_str()),
+                        schema,
+                    })
+                }
+                ReferenceOr::Reference { reference } => target = reference,
+            }
+        }
+        Err(Error::unsupported(at, format!("`{reference}` is a cycle of references")))
+    }
+
+    /// Resolves a parameter, which Stripe inlines but the format allows to reference.
+    pub fn parameter<'a>(
+        &'a self,
+        item: &'a ReferenceOr<Parameter>,
+        at: &Pointer,
+    ) -> Result<&'a Parameter, Error> {
+        match item {
+            ReferenceOr::Item(p) => Ok(p),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| self.api.components.as_ref()?.parameters.get(name))
+                .and_then(|p| p.as_item())
+                .ok_or_else(|| Error::MissingRef {
+                    pointer: at.to_string(),
+                    target: reference.clone(),
+                }),
+        }
+    }
+
+    /// Resolves a request body the same way.
+    pub fn request_body<'a>(
+        &'a self,
+        item: &'a ReferenceOr<RequestBody>,
+        at: &Pointer,
+    ) -> Result<&'a RequestBody, Error> {
+        match item {
+            ReferenceOr::Item(b) => Ok(b),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/requestBodies/")
+                .and_then(|name| self.api.components.as_ref()?.request_bodies.get(name))
+                .and_then(|b| b.as_item())
+                .ok_or_else(|| Error::MissingRef {
+                    pointer: at.to_string(),
+                    target: reference.clone(),
+                }),
+        }
+    }
+}
+
+/// The component names a schema refers to directly (not transitively),
+/// each with the pointer of the place that refers to it.
+pub fn direct_refs(schema: &Schema, at: &Pointer, out: &mut Vec<(String, Pointer)>) {
+    use openapiv3::{SchemaKind, Type};
+    let visit = |item: &ReferenceOr<Box<Schema>>, at: Pointer, out: &mut Vec<_>| match item {
+        ReferenceOr::Reference { reference } => out.push((reference.clone(), at)),
+        ReferenceOr::Item(s) => direct_refs(s, &at, out),
+    };
+    for name in StripeExt::of(&schema.schema_data).expansion_resources {
+        out.push((format!("{SCHEMA_PREFIX}{name}"), at.push("x-expansionResources")));
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(obj)) => {
+            for (name, prop) in &obj.properties {
+                visit(prop, at.push("properties").push(name), out);
+            }
+            if let Some(openapiv3::AdditionalProperties::Schema(s)) = &obj.additional_properties {
+                match s.as_ref() {
+                    ReferenceOr::Reference { reference } => {
+                        out.push((reference.clone(), at.push("additionalProperties")))
+                    }
+                    ReferenceOr::Item(s) => direct_refs(s, &at.push("additionalProperties"), out),
+                }
+            }
+        }
+        SchemaKind::Type(Type::Array(arr)) => {
+            if let Some(items) = &arr.items {
+                visit(items, at.push("items"), out);
+            }
+        }
+        SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AnyOf { any_of: list }
+        | SchemaKind::AllOf { all_of: list } => {
+            let key = match &schema.schema_kind {
+                SchemaKind::OneOf { .. } => "oneOf",
+                SchemaKind::AnyOf { .. } => "anyOf",
+                _ => "allOf",
+            };
+            for (i, item) in list.iter().enumerate() {
+                let here = at.push(key).push(i);
+                match item {
+                    ReferenceOr::Reference { reference } => out.push((reference.clone(), here)),
+                    ReferenceOr::Item(s) => direct_refs(s, &here, out),
+                }
+            }
+        }
+        SchemaKind::Not { not } => {
+            if let ReferenceOr::Item(s) = not.as_ref() {
+                direct_refs(s, &at.push("not"), out);
+            }
+        }
+        SchemaKind::Type(_) | SchemaKind::Any(_) => {}
+    }
+}

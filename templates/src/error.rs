@@ -1,0 +1,189 @@
+//! Errors returned by this crate.
+//!
+//! Every fallible operation returns [`Error`]. Its `Display` output is meant to
+//! be logged as is: it never contains the secret API key, and it never dumps a
+//! whole response body (the body is kept in a field instead).
+
+use std::fmt;
+
+/// Everything that can go wrong when talking to the Stripe API.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Stripe answered with an error (a non-2xx status and Stripe's error
+    /// envelope as the body).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// A response body could not be decoded into the expected type.
+    ///
+    /// For a successful status this usually means the response does not match
+    /// the API version this crate was generated for; for an error status it
+    /// means the body was not Stripe's error envelope (for example an HTML
+    /// page from a proxy).
+    #[error("could not decode Stripe response (HTTP {status}) at `{path}`: {message}")]
+    Decode {
+        /// HTTP status code of the response.
+        status: u16,
+        /// Value of the `Request-Id` response header, if any.
+        request_id: Option<String>,
+        /// JSON path of the value that failed to decode (for example
+        /// `data[0].id`); `.` is the top level.
+        path: String,
+        /// What the decoder expected and found.
+        message: String,
+        /// The raw response body (lossily converted to UTF-8).
+        body: String,
+    },
+
+    /// The request could not be sent or its response could not be read
+    /// (connection refused, reset, timed out, ...), even after retrying.
+    ///
+    /// The underlying error names the URL but never the request headers, so
+    /// the `Authorization` header cannot leak through it.
+    #[error("network error talking to Stripe: {}", SourceChain(.0))]
+    Network(#[source] reqwest::Error),
+
+    /// The request was rejected before anything was sent: an invalid path
+    /// segment, a parameter that cannot be encoded, an invalid header value.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+
+    /// The client could not be built from its configuration.
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+
+    /// A string could not be parsed as a Stripe object id.
+    #[error(transparent)]
+    InvalidId(#[from] InvalidId),
+}
+
+impl Error {
+    /// The HTTP status code of the response that caused this error, if a
+    /// response was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Network(err) => err.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The `Request-Id` Stripe assigned to the failed request, if a response
+    /// was received. Quote it when contacting Stripe support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The error Stripe returned, if this is an [`Error::Api`].
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+}
+
+/// An error response from Stripe: the HTTP status, the request id and the
+/// decoded error envelope.
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    /// HTTP status code of the response.
+    pub status: u16,
+    /// Value of the `Request-Id` response header, if any.
+    pub request_id: Option<String>,
+    /// The `error` object of Stripe's error envelope.
+    pub error: crate::models::ApiErrors,
+}
+
+impl fmt::Display for ApiError {
+    /// Formats as e.g. `Stripe API error (HTTP 404, invalid_request_error,
+    /// code resource_missing, param id): No such verification session
+    /// [request id req_123]`; missing parts are left out.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.error;
+        write!(
+            f,
+            "Stripe API error (HTTP {}, {}",
+            self.status,
+            e.type_.as_str()
+        )?;
+        if let Some(code) = &e.code {
+            write!(f, ", code {code}")?;
+        }
+        if let Some(decline_code) = &e.decline_code {
+            write!(f, ", decline code {decline_code}")?;
+        }
+        if let Some(param) = &e.param {
+            write!(f, ", param {param}")?;
+        }
+        f.write_str(")")?;
+        if let Some(message) = &e.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(request_id) = &self.request_id {
+            write!(f, " [request id {request_id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A string that is not a valid id for the expected kind of Stripe object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidId {
+    /// The prefix ids of this kind start with (for example `vs_`); empty when
+    /// the id kind has no fixed prefix.
+    pub expected_prefix: &'static str,
+    /// The rejected value.
+    pub value: String,
+}
+
+impl fmt::Display for InvalidId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.expected_prefix.is_empty() {
+            write!(
+                f,
+                "invalid Stripe id {:?}: expected a non-empty id",
+                self.value
+            )
+        } else {
+            write!(
+                f,
+                "invalid Stripe id {:?}: expected `{}` followed by at least one character",
+                self.value, self.expected_prefix
+            )
+        }
+    }
+}
+
+impl std::error::Error for InvalidId {}
+
+/// Displays an error followed by its sources (`outer: inner: root cause`),
+/// because reqwest's own message ("error sending request for url ...") hides
+/// the useful part (connection refused, timed out, ...) in its sources.
+struct SourceChain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for SourceChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut last = self.0.to_string();
+        f.write_str(&last)?;
+        let mut source = self.0.source();
+        while let Some(err) = source {
+            let text = err.to_string();
+            // Wrappers often repeat their inner error's message verbatim.
+            if text != last {
+                write!(f, ": {text}")?;
+            }
+            last = text;
+            source = err.source();
+        }
+        Ok(())
+    }
+}

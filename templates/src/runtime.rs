@@ -1,0 +1,7 @@
+//! The hand-written runtime's public surface, re-exported at the crate root.
+
+pub use crate::client::{Client, ClientBuilder, RequestOptions};
+pub use crate::emptyable::Emptyable;
+pub use crate::error::{ApiError, Error, InvalidId};
+pub use crate::expandable::{Expandable, Object};
+pub use crate::list::List;

@@ -1,0 +1,88 @@
+//! `cargo xtask codegen`: find the spec, generate, write or check.
+
+use crate::fetch;
+use anyhow::Context;
+use generator::output::Drift;
+use generator::source::{self, Pin, SpecFile};
+use generator::Portion;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Regenerate in memory and fail, naming each file, if `generated/` differs. Writes nothing.
+    #[arg(long)]
+    check: bool,
+    /// A spec file to use instead of the pinned release (any release; the run says which).
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+    /// The Stripe namespace to generate.
+    #[arg(long, default_value = "identity")]
+    portion: String,
+}
+
+pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let spec = locate_spec(root, args.spec.as_deref())?;
+    eprintln!("spec: {} ({})", spec.path.display(), describe(&spec));
+    let portion = Portion::by_name(&args.portion);
+    let generated = generator::codegen(root, &spec, &portion)?;
+    eprintln!("api version: {}", generated.ir.api_version);
+    for warning in &generated.ir.warnings {
+        eprintln!("warning: fell back to serde_json::Value: {warning}");
+    }
+    let out = root.join("generated");
+    let drift = generated.files.check(&out)?;
+    if args.check {
+        return Ok(report_check(&drift));
+    }
+    generated.files.write(&out).with_context(|| format!("writing {}", out.display()))?;
+    report_changes(&drift, generated.files.files.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--spec`, `STRIPE_OPENAPI_SPEC`, the cache, then a download into the cache.
+pub fn locate_spec(root: &Path, explicit: Option<&Path>) -> anyhow::Result<SpecFile> {
+    let spec_dir = root.join("spec");
+    let pin = Pin::load(&spec_dir.join("pin.toml"))?;
+    let env = std::env::var_os(source::SPEC_ENV).map(PathBuf::from);
+    if let Some(found) = source::find(&pin, &spec_dir, explicit, env.as_deref())? {
+        return Ok(found);
+    }
+    let cache = pin.cache_path(&spec_dir);
+    fetch::download_pinned(&pin, &cache)?;
+    Ok(source::read_checked(&pin, &cache, source::Origin::Cache)?)
+}
+
+fn describe(spec: &SpecFile) -> String {
+    match &spec.release {
+        Some(release) => format!("pinned release {release}"),
+        None => format!("not the pinned release: sha256 {}", spec.sha256),
+    }
+}
+
+fn report_check(drift: &[Drift]) -> ExitCode {
+    if drift.is_empty() {
+        eprintln!("generated/ is up to date");
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("generated/ is out of date ({} files); run `cargo xtask codegen`:", drift.len());
+    for d in drift {
+        eprintln!("  {d}");
+    }
+    ExitCode::FAILURE
+}
+
+fn report_changes(drift: &[Drift], total: usize) {
+    if drift.is_empty() {
+        eprintln!("generated/ unchanged ({total} files)");
+        return;
+    }
+    eprintln!("generated/: {} of {total} files changed", drift.len());
+    for d in drift {
+        match d {
+            Drift::Changed { path, added, removed, .. } => eprintln!("  changed {path} (+{added} -{removed})"),
+            Drift::Missing { path } => eprintln!("  added   {path}"),
+            Drift::Extra { path } => eprintln!("  removed {path}"),
+        }
+    }
+}
