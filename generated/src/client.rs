@@ -747,6 +747,54 @@ mod tests {
         assert_eq!(parse_bool("yes"), None);
     }
 
+    fn request(method: Method, path: &str, params: &[(&str, &str)]) -> Request {
+        let params = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Request::new(method, path, params)
+    }
+
+    fn prepare(request: &Request) -> Result<Prepared, Error> {
+        client_with_backoff(1, 1).prepare(request, &RequestOptions::new())
+    }
+
+    #[test]
+    fn delete_puts_params_in_the_query_without_idempotency_key() {
+        let prepared = prepare(&request(Method::Delete, "/v1/x/y", &[("a[0]", "b c")])).unwrap();
+        assert_eq!(prepared.method, reqwest::Method::DELETE);
+        assert_eq!(
+            prepared.url.as_str(),
+            "https://api.stripe.com/v1/x/y?a[0]=b+c"
+        );
+        assert!(prepared.body.is_none());
+        assert!(!prepared.headers.contains_key(IDEMPOTENCY_KEY));
+    }
+
+    #[test]
+    fn post_puts_params_in_the_body_with_idempotency_key() {
+        let prepared = prepare(&request(Method::Post, "/v1/x", &[("a", "1")])).unwrap();
+        assert_eq!(prepared.url.as_str(), "https://api.stripe.com/v1/x");
+        assert_eq!(prepared.body.as_deref(), Some("a=1"));
+        assert!(prepared.headers.contains_key(IDEMPOTENCY_KEY));
+        assert!(prepared.headers[AUTHORIZATION].is_sensitive());
+    }
+
+    #[test]
+    fn paths_the_url_parser_would_rewrite_are_rejected() {
+        for path in [
+            "/v1/a/%2e%2e/b",
+            "/v1/a/../b",
+            "/v1/a/./b",
+            "v1/x",
+            "/v1/a?b=c",
+            "/v1/a#b",
+        ] {
+            let result = prepare(&request(Method::Get, path, &[]));
+            assert!(matches!(result, Err(Error::InvalidRequest(_))), "{path}");
+        }
+    }
+
     #[test]
     fn base_url_trailing_slash_and_path() {
         let (url, path) = parse_base_url("http://127.0.0.1:9/prefix/").expect("valid");

@@ -64,21 +64,10 @@ pub struct ApiErrors {
     pub setup_intent: Option<serde_json::Value>,
     /// The source object for errors returned on a request involving a source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ApiErrorsSource>,
+    pub source: Option<serde_json::Value>,
     /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
     #[serde(rename = "type")]
     pub type_: ApiErrorsType,
-}
-/// The source object for errors returned on a request involving a source.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-pub enum ApiErrorsSource {
-    /// The `BankAccount` form.
-    BankAccount(serde_json::Value),
-    /// The `Card` form.
-    Card(serde_json::Value),
-    /// The `Source` form.
-    Source(serde_json::Value),
 }
 /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -122,3 +122,20 @@ macro_rules! stripe_id {
 }
 
 pub(crate) use stripe_id;
+
+#[cfg(test)]
+mod tests {
+    stripe_id! {
+        /// An id kind without a fixed prefix.
+        UnprefixedId
+    }
+
+    #[test]
+    fn without_prefix_any_non_empty_value_parses() {
+        assert_eq!(UnprefixedId::PREFIX, "");
+        assert_eq!("x".parse::<UnprefixedId>().unwrap().as_str(), "x");
+        let err = "".parse::<UnprefixedId>().unwrap_err();
+        assert_eq!(err.expected_prefix, "");
+        assert!(err.to_string().contains("non-empty"), "{err}");
+    }
+}

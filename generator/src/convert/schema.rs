@@ -236,6 +236,9 @@ impl Converter<'_> {
 
     /// Any other `anyOf`/`oneOf`: an untagged enum with a variant per member.
     fn union(&mut self, list: &[ReferenceOr<Schema>], data: &SchemaData, ctx: &Ctx) -> Result<TypeId, Error> {
+        if let Some(json) = self.maybe_all_cut(list, &ctx.at)? {
+            return Ok(json);
+        }
         let origin = ctx.at.to_string();
         self.claim(&ctx.name, &origin)?;
         let mut variants: Vec<(String, TypeId)> = Vec::new();
@@ -251,6 +254,19 @@ impl Converter<'_> {
         }
         let def = UnionDef { name: ctx.name.clone(), docs: data.description.as_deref().and_then(docs::markdown), variants };
         Ok(self.place(ctx, origin, TypeKind::Union(def)))
+    }
+
+    /// A union whose every member is a reference the selection cut (the
+    /// error's `source`: bank account, card or source) is opaque JSON as a
+    /// whole; variants that all hold JSON could never be told apart.
+    fn maybe_all_cut(&mut self, list: &[ReferenceOr<Schema>], at: &Pointer) -> Result<Option<TypeId>, Error> {
+        for member in list {
+            match self.spec.schema(member, at)?.name {
+                Some(name) if !self.selection.contains(name) => {}
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(self.shape(Shape::Json, at)))
     }
 
     /// A word for one union member: its schema name, its title, or its type.
@@ -303,7 +319,11 @@ impl Converter<'_> {
         let id = self.place(ctx, origin, TypeKind::Pending);
         let resource = self.resource_of(data)?;
         let mut fields = Vec::with_capacity(properties.len());
-        for (wire, prop) in properties {
+        // Sorted by wire name (as Stripe writes them anyway), so neither the
+        // fields nor the names handed out below depend on key order in the file.
+        let mut sorted: Vec<_> = properties.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        for (wire, prop) in sorted {
             let child = ctx.child("properties", wire);
             let slot = self.schema(prop, &child)?;
             let object = resource.as_ref().map(|r| r.object.as_str());

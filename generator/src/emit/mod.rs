@@ -175,10 +175,11 @@ fn ids_file(ir: &Ir) -> TokenStream {
             _ => None,
         })
         .collect();
+    let import = (!ids.is_empty()).then(|| quote!(use crate::id::stripe_id;));
     let ids = ids.into_values();
     quote! {
         //! Typed ids: an id of one resource cannot be passed where another's is expected.
-        use crate::id::stripe_id;
+        #import
         #(#ids)*
     }
 }

@@ -1,0 +1,46 @@
+//! Shared helpers for the tests: where the workspace, the pinned spec and
+//! Stripe's example data are.
+
+use generator::source::{self, Origin, Pin, SpecFile};
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// `../shared/stripe-openapi`, beside the workspace (as CI lays it out).
+pub fn shared_openapi() -> PathBuf {
+    root().join("../shared/stripe-openapi")
+}
+
+/// `../shared/api-docs`.
+pub fn shared_api_docs() -> PathBuf {
+    root().join("../shared/api-docs")
+}
+
+/// The pinned spec, found the way `cargo xtask codegen` finds it
+/// (`STRIPE_OPENAPI_SPEC`, then the cache), with `../shared` as the last
+/// place a test may look. Panics with instructions when none exists, so a
+/// missing spec fails the test instead of skipping it.
+pub fn pinned_spec() -> SpecFile {
+    let spec_dir = root().join("spec");
+    let pin = Pin::load(&spec_dir.join("pin.toml")).expect("spec/pin.toml loads");
+    let env = std::env::var_os(source::SPEC_ENV).map(PathBuf::from);
+    if let Some(found) = source::find(&pin, &spec_dir, None, env.as_deref()).expect("spec file is readable and matches the pin") {
+        return found;
+    }
+    let shared = shared_openapi().join(format!("spec3.{}.yaml", pin.release));
+    source::read_checked(&pin, &shared, Origin::Cache).unwrap_or_else(|e| {
+        panic!("no spec for the tests: set {} or fill spec/cache/ ({e})", source::SPEC_ENV)
+    })
+}
+
+/// A spec file read without checking it against the pin (older releases).
+pub fn spec_file(path: &Path) -> SpecFile {
+    let pin = Pin::load(&root().join("spec/pin.toml")).expect("spec/pin.toml loads");
+    source::read_checked(&pin, path, Origin::Explicit).unwrap_or_else(|e| panic!("{e}"))
+}
