@@ -57,7 +57,11 @@ pub fn generate(
 /// Generates the crate for the spec file `spec`, with the templates of the
 /// workspace at `root`. The one entry point shared by `cargo xtask codegen`
 /// and the drift test, so both produce the same bytes.
-pub fn codegen(root: &Path, spec: &source::SpecFile, portion: &Portion) -> Result<Generated, Error> {
+pub fn codegen(
+    root: &Path,
+    spec: &source::SpecFile,
+    portion: &Portion,
+) -> Result<Generated, Error> {
     let provenance = emit::Provenance {
         file: spec.path.display().to_string(),
         release: spec.release.clone(),

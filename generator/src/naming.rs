@@ -106,6 +106,9 @@ mod tests {
             resource_name("identity.verification_session", "identity."),
             "VerificationSession"
         );
-        assert_eq!(nested("VerificationReport", "id_number"), "VerificationReportIdNumber");
+        assert_eq!(
+            nested("VerificationReport", "id_number"),
+            "VerificationReportIdNumber"
+        );
     }
 }

@@ -16,7 +16,12 @@ pub struct Files {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Drift {
     /// Contents differ; `diff` is a unified diff (committed -> generated), trimmed.
-    Changed { path: String, diff: String, added: usize, removed: usize },
+    Changed {
+        path: String,
+        diff: String,
+        added: usize,
+        removed: usize,
+    },
     /// The generator produces the file but it is not on disk.
     Missing { path: String },
     /// On disk but not produced by the generator.
@@ -26,7 +31,12 @@ pub enum Drift {
 impl std::fmt::Display for Drift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Drift::Changed { path, diff, added, removed } => {
+            Drift::Changed {
+                path,
+                diff,
+                added,
+                removed,
+            } => {
                 write!(f, "{path}: differs (+{added} -{removed} lines)\n{diff}")
             }
             Drift::Missing { path } => write!(f, "{path}: missing (the generator produces it)"),
@@ -50,7 +60,9 @@ impl Files {
         for (path, generated) in &self.files {
             match on_disk.get(path) {
                 None => drift.push(Drift::Missing { path: path.clone() }),
-                Some(current) if current != generated => drift.push(changed(path, current, generated)),
+                Some(current) if current != generated => {
+                    drift.push(changed(path, current, generated))
+                }
                 Some(_) => {}
             }
         }
@@ -103,14 +115,25 @@ fn changed(path: &str, current: &str, generated: &str) -> Drift {
     let total = unified.lines().count();
     let more = (total > DIFF_LINES).then(|| format!("... {} more diff lines", total - DIFF_LINES));
     lines.extend(more.as_deref());
-    Drift::Changed { path: path.to_owned(), diff: lines.join("\n"), added, removed }
+    Drift::Changed {
+        path: path.to_owned(),
+        diff: lines.join("\n"),
+        added,
+        removed,
+    }
 }
 
 /// The staging and backup directories beside `dir` (same filesystem, so renames are atomic).
 fn siblings(dir: &Path) -> (PathBuf, PathBuf) {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let parent = dir.parent().unwrap_or(Path::new("."));
-    (parent.join(format!(".{name}.staging")), parent.join(format!(".{name}.backup")))
+    (
+        parent.join(format!(".{name}.staging")),
+        parent.join(format!(".{name}.backup")),
+    )
 }
 
 /// A run interrupted between the two renames left the old tree in the
@@ -146,7 +169,11 @@ fn read_into(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> Res
             continue;
         }
         let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         out.insert(relative, String::from_utf8_lossy(&bytes).into_owned());
     }
     Ok(())

@@ -50,9 +50,14 @@ pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Er
         .map(|n| (format!("#/components/schemas/{n}"), Pointer::schema(n)))
         .collect();
     for (path, method, op) in &operations {
-        operation_refs(spec, op, &Pointer::path(path).push(method.as_str()), &mut roots)?;
+        operation_refs(
+            spec,
+            op,
+            &Pointer::path(path).push(method.as_str()),
+            &mut roots,
+        )?;
     }
-    if roots.is_empty() {
+    if roots.is_empty() && operations.is_empty() {
         return Err(Error::EmptyPortion {
             portion: portion.name.clone(),
         });

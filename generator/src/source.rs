@@ -53,7 +53,9 @@ impl Pin {
             .extension()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "yaml".to_owned());
-        spec_dir.join("cache").join(format!("{name}.{}.{ext}", self.release))
+        spec_dir
+            .join("cache")
+            .join(format!("{name}.{}.{ext}", self.release))
     }
 
     /// The pin serialized back to its TOML form, with a comment on top.
@@ -69,7 +71,10 @@ impl Pin {
 
 /// sha256 of some bytes, lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// How a spec file was found.
@@ -97,7 +102,12 @@ pub struct SpecFile {
 /// Finds the spec: `explicit`, then `env` (the value of `STRIPE_OPENAPI_SPEC`),
 /// then the cache. `Ok(None)` means none of them exists and the caller may
 /// download. Files from the variable or the cache must match the pin.
-pub fn find(pin: &Pin, spec_dir: &Path, explicit: Option<&Path>, env: Option<&Path>) -> Result<Option<SpecFile>, Error> {
+pub fn find(
+    pin: &Pin,
+    spec_dir: &Path,
+    explicit: Option<&Path>,
+    env: Option<&Path>,
+) -> Result<Option<SpecFile>, Error> {
     let candidates = [
         (explicit.map(Path::to_path_buf), Origin::Explicit),
         (env.map(Path::to_path_buf), Origin::Env),

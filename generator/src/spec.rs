@@ -129,7 +129,11 @@ impl Spec {
     }
 
     /// Resolves a schema reference, following `$ref` chains between components.
-    pub fn schema<'a, S>(&'a self, item: &'a ReferenceOr<S>, at: &Pointer) -> Result<Resolved<'a>, Error>
+    pub fn schema<'a, S>(
+        &'a self,
+        item: &'a ReferenceOr<S>,
+        at: &Pointer,
+    ) -> Result<Resolved<'a>, Error>
     where
         S: Borrow<Schema>,
     {
@@ -143,7 +147,11 @@ impl Spec {
     }
 
     /// Resolves a `$ref` string to a component schema.
-    pub fn named_schema<'a>(&'a self, reference: &str, at: &Pointer) -> Result<Resolved<'a>, Error> {
+    pub fn named_schema<'a>(
+        &'a self,
+        reference: &str,
+        at: &Pointer,
+    ) -> Result<Resolved<'a>, Error> {
         let mut target = reference;
         // A chain longer than the number of schemas must be a cycle of pure references.
         let limit = self.component_names().count() + 1;
@@ -169,7 +177,10 @@ impl Spec {
                 ReferenceOr::Reference { reference } => target = reference,
             }
         }
-        Err(Error::unsupported(at, format!("`{reference}` is a cycle of references")))
+        Err(Error::unsupported(
+            at,
+            format!("`{reference}` is a cycle of references"),
+        ))
     }
 
     /// Resolves a parameter, which Stripe inlines but the format allows to reference.
@@ -220,7 +231,10 @@ pub fn direct_refs(schema: &Schema, at: &Pointer, out: &mut Vec<(String, Pointer
         ReferenceOr::Item(s) => direct_refs(s, &at, out),
     };
     for name in StripeExt::of(&schema.schema_data).expansion_resources {
-        out.push((format!("{SCHEMA_PREFIX}{name}"), at.push("x-expansionResources")));
+        out.push((
+            format!("{SCHEMA_PREFIX}{name}"),
+            at.push("x-expansionResources"),
+        ));
     }
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(obj)) => {

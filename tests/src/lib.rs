@@ -30,12 +30,17 @@ pub fn pinned_spec() -> SpecFile {
     let spec_dir = root().join("spec");
     let pin = Pin::load(&spec_dir.join("pin.toml")).expect("spec/pin.toml loads");
     let env = std::env::var_os(source::SPEC_ENV).map(PathBuf::from);
-    if let Some(found) = source::find(&pin, &spec_dir, None, env.as_deref()).expect("spec file is readable and matches the pin") {
+    if let Some(found) = source::find(&pin, &spec_dir, None, env.as_deref())
+        .expect("spec file is readable and matches the pin")
+    {
         return found;
     }
     let shared = shared_openapi().join(format!("spec3.{}.yaml", pin.release));
     source::read_checked(&pin, &shared, Origin::Cache).unwrap_or_else(|e| {
-        panic!("no spec for the tests: set {} or fill spec/cache/ ({e})", source::SPEC_ENV)
+        panic!(
+            "no spec for the tests: set {} or fill spec/cache/ ({e})",
+            source::SPEC_ENV
+        )
     })
 }
 

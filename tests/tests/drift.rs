@@ -24,16 +24,37 @@ fn an_edited_file_is_reported_with_a_diff() {
     generated.files.write(&dir).unwrap();
     let models = dir.join("src/models.rs");
     let text = std::fs::read_to_string(&models).unwrap();
-    std::fs::write(&models, text.replacen("pub struct VerificationSession {", "pub struct VerificationSession {\n    pub extra: u8,", 1)).unwrap();
+    std::fs::write(
+        &models,
+        text.replacen(
+            "pub struct VerificationSession {",
+            "pub struct VerificationSession {\n    pub extra: u8,",
+            1,
+        ),
+    )
+    .unwrap();
     std::fs::write(dir.join("src/stray.rs"), "// not generated\n").unwrap();
     let drift = generated.files.check(&dir).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(drift.len(), 2, "{drift:?}");
-    let Drift::Changed { path, diff, removed, .. } = &drift[0] else { panic!("{drift:?}") };
+    let Drift::Changed {
+        path,
+        diff,
+        removed,
+        ..
+    } = &drift[0]
+    else {
+        panic!("{drift:?}")
+    };
     assert_eq!(path, "src/models.rs");
     assert_eq!(*removed, 1);
     assert!(diff.contains("-    pub extra: u8,"), "{diff}");
-    assert_eq!(drift[1], Drift::Extra { path: "src/stray.rs".into() });
+    assert_eq!(
+        drift[1],
+        Drift::Extra {
+            path: "src/stray.rs".into()
+        }
+    );
 }
 
 #[test]

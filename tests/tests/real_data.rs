@@ -17,11 +17,19 @@ use stripe_identity::{List, VerificationReport, VerificationSession};
 
 fn ir() -> Ir {
     let spec = pinned_spec();
-    generator::build_ir(&spec.text, &spec.path.display().to_string(), &Portion::identity()).unwrap()
+    generator::build_ir(
+        &spec.text,
+        &spec.path.display().to_string(),
+        &Portion::identity(),
+    )
+    .unwrap()
 }
 
 fn type_named(ir: &Ir, name: &str) -> TypeId {
-    (0..ir.types.len()).map(TypeId).find(|id| ir.name(*id) == Some(name)).unwrap()
+    (0..ir.types.len())
+        .map(TypeId)
+        .find(|id| ir.name(*id) == Some(name))
+        .unwrap()
 }
 
 /// What a round trip did to one object.
@@ -64,25 +72,50 @@ fn compare(ir: &Ir, ty: TypeId, original: &Value, round: &Value, at: &str, out: 
     }
 }
 
-fn round_trip<T: DeserializeOwned + Serialize>(ir: &Ir, type_name: &str, original: &Value) -> Comparison {
+fn round_trip<T: DeserializeOwned + Serialize>(
+    ir: &Ir,
+    type_name: &str,
+    original: &Value,
+) -> Comparison {
     let parsed: T = serde_json::from_value(original.clone())
         .unwrap_or_else(|e| panic!("{type_name} does not deserialize: {e}\n{original:#}"));
     let round = serde_json::to_value(&parsed).unwrap();
     let mut out = Comparison::default();
-    compare(ir, type_named(ir, type_name), original, &round, "", &mut out);
+    compare(
+        ir,
+        type_named(ir, type_name),
+        original,
+        &round,
+        "",
+        &mut out,
+    );
     out
 }
 
 /// Round-trips one example by its `object` name. Lists check each item.
 fn check_example(ir: &Ir, value: &Value) -> Option<Comparison> {
     match value.get("object")?.as_str()? {
-        "identity.verification_session" => Some(round_trip::<VerificationSession>(ir, "VerificationSession", value)),
-        "identity.verification_report" => Some(round_trip::<VerificationReport>(ir, "VerificationReport", value)),
+        "identity.verification_session" => Some(round_trip::<VerificationSession>(
+            ir,
+            "VerificationSession",
+            value,
+        )),
+        "identity.verification_report" => Some(round_trip::<VerificationReport>(
+            ir,
+            "VerificationReport",
+            value,
+        )),
         "list" => {
             let item = value["data"].get(0)?.get("object")?.as_str()?;
             let (page, name) = match item {
-                "identity.verification_session" => (serde_json::from_value::<List<VerificationSession>>(value.clone()).map(|_| ()), "VerificationSession"),
-                "identity.verification_report" => (serde_json::from_value::<List<VerificationReport>>(value.clone()).map(|_| ()), "VerificationReport"),
+                "identity.verification_session" => (
+                    serde_json::from_value::<List<VerificationSession>>(value.clone()).map(|_| ()),
+                    "VerificationSession",
+                ),
+                "identity.verification_report" => (
+                    serde_json::from_value::<List<VerificationReport>>(value.clone()).map(|_| ()),
+                    "VerificationReport",
+                ),
                 _ => return None,
             };
             page.unwrap_or_else(|e| panic!("list of {name} does not deserialize: {e}"));
@@ -122,13 +155,24 @@ fn fixtures_of_the_pinned_release_round_trip() {
     let path = shared_openapi().join("fixtures3.v524.json");
     let fixtures: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut checked = 0;
-    for object in ["identity.verification_session", "identity.verification_report"] {
+    for object in [
+        "identity.verification_session",
+        "identity.verification_report",
+    ] {
         let example = &fixtures["resources"][object];
         let c = check_example(&ir, example).unwrap_or_else(|| panic!("no fixture for {object}"));
-        assert!(c.lost.is_empty(), "{object} lost known fields: {:?}", c.lost);
+        assert!(
+            c.lost.is_empty(),
+            "{object} lost known fields: {:?}",
+            c.lost
+        );
         // Stripe's own fixture carries `address.zip`, which no spec release
         // defines (the field is `postal_code`): ignored, like any unknown field.
-        assert!(c.unknown.iter().all(|u| u == "/document/address/zip"), "{:?}", c.unknown);
+        assert!(
+            c.unknown.iter().all(|u| u == "/document/address/zip"),
+            "{:?}",
+            c.unknown
+        );
         checked += 1;
     }
     assert_eq!(checked, 2);
@@ -139,13 +183,21 @@ fn api_reference_examples_of_a_newer_version_round_trip() {
     let ir = ir();
     let mut checked = 0;
     let mut unknown = Vec::new();
-    let mut pages: Vec<_> = std::fs::read_dir(shared_api_docs()).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut pages: Vec<_> = std::fs::read_dir(shared_api_docs())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     pages.sort();
     for page in pages {
         let text = std::fs::read_to_string(&page).unwrap();
         for value in json_objects(&text) {
             if let Some(c) = check_example(&ir, &value) {
-                assert!(c.lost.is_empty(), "{}: lost known fields {:?}", page.display(), c.lost);
+                assert!(
+                    c.lost.is_empty(),
+                    "{}: lost known fields {:?}",
+                    page.display(),
+                    c.lost
+                );
                 unknown.extend(c.unknown);
                 checked += 1;
             }
@@ -155,7 +207,10 @@ fn api_reference_examples_of_a_newer_version_round_trip() {
     assert!(checked >= 17, "only {checked} examples found");
     // They come from a newer API version: the point of the test is that its
     // extra fields are present and ignored.
-    assert!(!unknown.is_empty(), "expected fields unknown to the pinned spec");
+    assert!(
+        !unknown.is_empty(),
+        "expected fields unknown to the pinned spec"
+    );
 }
 
 #[test]
@@ -166,8 +221,14 @@ fn enum_values_the_spec_never_listed_are_kept() {
         "document": { "status": "verified", "type": "residence_permit" }
     });
     let report: VerificationReport = serde_json::from_value(json.clone()).unwrap();
-    assert_eq!(report.type_.as_ref().map(|t| t.as_str()), Some("verification_flow"));
-    assert!(matches!(report.type_, Some(stripe_identity::models::VerificationReportType::Unknown(_))));
+    assert_eq!(
+        report.type_.as_ref().map(|t| t.as_str()),
+        Some("verification_flow")
+    );
+    assert!(matches!(
+        report.type_,
+        Some(stripe_identity::models::VerificationReportType::Unknown(_))
+    ));
     let back = serde_json::to_value(&report).unwrap();
     assert_eq!(back["type"], "verification_flow");
     assert_eq!(back["document"]["type"], "residence_permit");

@@ -24,8 +24,13 @@ fn portion() -> Portion {
 fn generate(spec: &str) -> String {
     let path = root().join("tests/specs").join(spec);
     let text = std::fs::read_to_string(&path).unwrap();
-    let provenance = Provenance { file: spec.into(), release: Some("test".into()), sha256: String::new() };
-    let generated = generator::generate(&text, &provenance, &portion(), &root().join("templates")).unwrap();
+    let provenance = Provenance {
+        file: spec.into(),
+        release: Some("test".into()),
+        sha256: String::new(),
+    };
+    let generated =
+        generator::generate(&text, &provenance, &portion(), &root().join("templates")).unwrap();
     let mut out = String::new();
     for (name, contents) in &generated.files.files {
         let template = root().join("templates").join(name).exists();
@@ -47,4 +52,13 @@ macro_rules! snapshot_tests {
     };
 }
 
-snapshot_tests!(expandable, nullable_ref, emptyable, odd_enums, keywords, nested_inline, maps, recursive);
+snapshot_tests!(
+    expandable,
+    nullable_ref,
+    emptyable,
+    odd_enums,
+    keywords,
+    nested_inline,
+    maps,
+    recursive
+);

@@ -164,7 +164,11 @@ impl<'a> Converter<'a> {
         );
         let origin = format!("id of {object}");
         self.claim(&name, &origin)?;
-        let prefix = self.portion.id_prefix(object).unwrap_or_default().to_owned();
+        let prefix = self
+            .portion
+            .id_prefix(object)
+            .unwrap_or_default()
+            .to_owned();
         let kind = TypeKind::Id(IdDef {
             name,
             object: object.to_owned(),

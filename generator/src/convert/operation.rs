@@ -9,9 +9,7 @@ use crate::naming;
 use crate::select::Method;
 use crate::spec::Pointer;
 use crate::Error;
-use openapiv3::{
-    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
-};
+use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
 /// Where a path sits in the API: the collection (`verification_sessions`),
 /// whether an id follows it, and the action after the id (`cancel`).
@@ -27,12 +25,25 @@ impl<'p> Route<'p> {
         let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
         let param = |s: &'p str| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
         match segments.as_slice() {
-            [c] if param(c).is_none() => Ok(Route { collection: c, id_param: None, action: None }),
-            [c, p] if param(p).is_some() => Ok(Route { collection: c, id_param: param(p), action: None }),
-            [c, p, a] if param(p).is_some() && param(a).is_none() => {
-                Ok(Route { collection: c, id_param: param(p), action: Some(a) })
-            }
-            _ => Err(Error::unsupported(at, "path is not `collection`, `collection/{id}` or `collection/{id}/action`")),
+            [c] if param(c).is_none() => Ok(Route {
+                collection: c,
+                id_param: None,
+                action: None,
+            }),
+            [c, p] if param(p).is_some() => Ok(Route {
+                collection: c,
+                id_param: param(p),
+                action: None,
+            }),
+            [c, p, a] if param(p).is_some() && param(a).is_none() => Ok(Route {
+                collection: c,
+                id_param: param(p),
+                action: Some(a),
+            }),
+            _ => Err(Error::unsupported(
+                at,
+                "path is not `collection`, `collection/{id}` or `collection/{id}/action`",
+            )),
         }
     }
 
@@ -55,13 +66,25 @@ impl<'p> Route<'p> {
 }
 
 impl Converter<'_> {
-    pub(super) fn operation(&mut self, path: &str, method: Method, op: &openapiv3::Operation) -> Result<Operation, Error> {
+    pub(super) fn operation(
+        &mut self,
+        path: &str,
+        method: Method,
+        op: &openapiv3::Operation,
+    ) -> Result<Operation, Error> {
         let at = Pointer::path(path).push(method.as_str());
         let route = Route::parse(path, &self.portion.path_prefix, &at)?;
         let verb = route.verb(method);
-        let noun = if verb == "list" { route.collection } else { route.resource() };
+        let noun = if verb == "list" {
+            route.collection
+        } else {
+            route.resource()
+        };
         let request_type = format!("{}{}", naming::type_name(&verb), naming::type_name(noun));
-        let operation_id = op.operation_id.clone().ok_or_else(|| Error::unsupported(&at, "operation has no operationId"))?;
+        let operation_id = op
+            .operation_id
+            .clone()
+            .ok_or_else(|| Error::unsupported(&at, "operation has no operationId"))?;
         let object = format!("{}{}", self.portion.schema_namespace, route.resource());
         let (path_params, mut params) = self.parameters(op, &at, &request_type, &route, &object)?;
         params.extend(self.body_params(op, &at, &request_type)?);
@@ -102,17 +125,30 @@ impl Converter<'_> {
                 _ => continue,
             };
             let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-                return Err(Error::unsupported(&here, "parameter with `content` instead of `schema`"));
+                return Err(Error::unsupported(
+                    &here,
+                    "parameter with `content` instead of `schema`",
+                ));
             };
-            let ctx = Ctx::new(here.push("schema"), naming::nested(request_type, &data.name));
+            let ctx = Ctx::new(
+                here.push("schema"),
+                naming::nested(request_type, &data.name),
+            );
             let slot = self.schema(schema, &ctx)?;
-            let ty = if location == "path" && route.id_param == Some(data.name.as_str()) && self.ids_object(object) {
+            let ty = if location == "path"
+                && route.id_param == Some(data.name.as_str())
+                && self.ids_object(object)
+            {
                 self.id_type(object)?
             } else {
                 self.maybe_id(&data.name, slot.ty, None)?
             };
             let param = self.param(&data.name, data.description.as_deref(), ty, data.required);
-            if location == "path" { path_params.push(param) } else { query.push(param) }
+            if location == "path" {
+                path_params.push(param)
+            } else {
+                query.push(param)
+            }
         }
         Ok((path_params, query))
     }
@@ -121,17 +157,33 @@ impl Converter<'_> {
     fn resource_type(&self, object: &str) -> Option<TypeId> {
         self.by_schema.iter().find_map(|(name, id)| {
             let schema = self.spec.component(name)?.as_item()?;
-            (crate::spec::StripeExt::of(&schema.schema_data).resource_id.as_deref() == Some(object)).then_some(*id)
+            (crate::spec::StripeExt::of(&schema.schema_data)
+                .resource_id
+                .as_deref()
+                == Some(object))
+            .then_some(*id)
         })
     }
 
     fn ids_object(&self, object: &str) -> bool {
-        self.referenced_resource(object.strip_prefix(&self.portion.schema_namespace).unwrap_or(object)).is_some()
+        self.referenced_resource(
+            object
+                .strip_prefix(&self.portion.schema_namespace)
+                .unwrap_or(object),
+        )
+        .is_some()
     }
 
     /// The form body's properties as request parameters.
-    fn body_params(&mut self, op: &openapiv3::Operation, at: &Pointer, request_type: &str) -> Result<Vec<Param>, Error> {
-        let Some(body) = &op.request_body else { return Ok(Vec::new()) };
+    fn body_params(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+        request_type: &str,
+    ) -> Result<Vec<Param>, Error> {
+        let Some(body) = &op.request_body else {
+            return Ok(Vec::new());
+        };
         let here = at.push("requestBody");
         let body = self.spec.request_body(body, &here)?;
         let mime = "application/x-www-form-urlencoded";
@@ -145,14 +197,22 @@ impl Converter<'_> {
         };
         let mut params = Vec::new();
         for (wire, prop) in &object.properties {
-            let ctx = Ctx::new(here.push("properties").push(wire), naming::nested(request_type, wire));
+            let ctx = Ctx::new(
+                here.push("properties").push(wire),
+                naming::nested(request_type, wire),
+            );
             let Slot { ty, .. } = self.schema(prop, &ctx)?;
             let ty = self.maybe_id(wire, ty, None)?;
             let description = match prop {
                 ReferenceOr::Item(s) => s.schema_data.description.clone(),
                 ReferenceOr::Reference { .. } => None,
             };
-            params.push(self.param(wire, description.as_deref(), ty, object.required.contains(wire)));
+            params.push(self.param(
+                wire,
+                description.as_deref(),
+                ty,
+                object.required.contains(wire),
+            ));
         }
         Ok(params)
     }
@@ -168,15 +228,35 @@ impl Converter<'_> {
     }
 
     /// The 200 response: a list page (`object: list` with `data`) or one object.
-    fn response(&mut self, op: &openapiv3::Operation, at: &Pointer, request_type: &str) -> Result<Response, Error> {
-        let found = op.responses.responses.iter().find_map(|(status, r)| match (status, r) {
-            (StatusCode::Code(200), ReferenceOr::Item(r)) => r.content.get("application/json")?.schema.as_ref(),
-            _ => None,
-        });
-        let here = at.push("responses").push(200).push("content").push("application/json").push("schema");
-        let schema = found.ok_or_else(|| Error::unsupported(&here, "operation has no JSON 200 response"))?;
+    fn response(
+        &mut self,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+        request_type: &str,
+    ) -> Result<Response, Error> {
+        let found = op
+            .responses
+            .responses
+            .iter()
+            .find_map(|(status, r)| match (status, r) {
+                (StatusCode::Code(200), ReferenceOr::Item(r)) => {
+                    r.content.get("application/json")?.schema.as_ref()
+                }
+                _ => None,
+            });
+        let here = at
+            .push("responses")
+            .push(200)
+            .push("content")
+            .push("application/json")
+            .push("schema");
+        let schema =
+            found.ok_or_else(|| Error::unsupported(&here, "operation has no JSON 200 response"))?;
         if let Some(item) = list_item(schema) {
-            let ctx = Ctx::new(here.push("properties").push("data").push("items"), format!("{request_type}Item"));
+            let ctx = Ctx::new(
+                here.push("properties").push("data").push("items"),
+                format!("{request_type}Item"),
+            );
             return Ok(Response::List(self.schema(item, &ctx)?.ty));
         }
         let ctx = Ctx::new(here, format!("{request_type}Response"));
@@ -186,13 +266,21 @@ impl Converter<'_> {
 
 /// The item schema of Stripe's list envelope (`object: [list]`, `data: [...]`).
 fn list_item(schema: &ReferenceOr<Schema>) -> Option<&ReferenceOr<Box<Schema>>> {
-    let ReferenceOr::Item(schema) = schema else { return None };
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    let ReferenceOr::Item(schema) = schema else {
+        return None;
+    };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
     let is_list = match object.properties.get("object")? {
-        ReferenceOr::Item(s) => matches!(&s.schema_kind, SchemaKind::Type(Type::String(e)) if e.enumeration == [Some("list".to_owned())]),
+        ReferenceOr::Item(s) => {
+            matches!(&s.schema_kind, SchemaKind::Type(Type::String(e)) if e.enumeration == [Some("list".to_owned())])
+        }
         ReferenceOr::Reference { .. } => false,
     };
-    let ReferenceOr::Item(data) = object.properties.get("data")? else { return None };
+    let ReferenceOr::Item(data) = object.properties.get("data")? else {
+        return None;
+    };
     match (&data.schema_kind, is_list) {
         (SchemaKind::Type(Type::Array(array)), true) => array.items.as_ref(),
         _ => None,

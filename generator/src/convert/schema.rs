@@ -4,13 +4,14 @@
 
 use super::{Converter, Shape};
 use crate::docs;
-use crate::ir::{EnumDef, Field, Primitive, ResourceDef, StructDef, TypeId, TypeKind, UnionDef, Variant};
+use crate::ir::{
+    EnumDef, Field, Primitive, ResourceDef, StructDef, TypeId, TypeKind, UnionDef, Variant,
+};
 use crate::naming;
 use crate::spec::{Pointer, StripeExt};
 use crate::Error;
 use openapiv3::{
-    AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind, StringType,
-    Type,
+    AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind, StringType, Type,
 };
 
 /// A converted schema: its type and whether the schema allows `null`.
@@ -33,12 +34,19 @@ pub(super) struct Ctx {
 
 impl Ctx {
     pub fn new(at: Pointer, name: String) -> Ctx {
-        Ctx { at, name, slot: None }
+        Ctx {
+            at,
+            name,
+            slot: None,
+        }
     }
 
     /// The context of a child reached through `key` at `segment` (a property name).
     fn child(&self, key: &str, segment: &str) -> Ctx {
-        Ctx::new(self.at.push(key).push(segment), naming::nested(&self.name, segment))
+        Ctx::new(
+            self.at.push(key).push(segment),
+            naming::nested(&self.name, segment),
+        )
     }
 
     /// A schema nested without a name of its own (array items, the one
@@ -57,13 +65,20 @@ impl Converter<'_> {
             return Ok(id);
         }
         let at = Pointer::schema(schema);
-        let item = self.spec.component(schema).ok_or_else(|| Error::MissingRef {
-            pointer: at.to_string(),
-            target: schema.to_owned(),
-        })?;
+        let item = self
+            .spec
+            .component(schema)
+            .ok_or_else(|| Error::MissingRef {
+                pointer: at.to_string(),
+                target: schema.to_owned(),
+            })?;
         let resolved = self.spec.schema(item, &at)?;
         let name = self.component_name(schema, resolved.schema, hint);
-        let ctx = Ctx { at, name, slot: Some(id) };
+        let ctx = Ctx {
+            at,
+            name,
+            slot: Some(id),
+        };
         let slot = self.inline(resolved.schema, &ctx)?;
         if slot.ty != id {
             // Not a named type of its own (a schema that is just a string, an
@@ -134,11 +149,19 @@ impl Converter<'_> {
             SchemaKind::Type(Type::String(s)) => self.string(s, &schema.schema_data, ctx)?,
             SchemaKind::Type(Type::Integer(i)) => {
                 let timestamp = matches!(&i.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "unix-time");
-                let p = if timestamp { Primitive::Timestamp } else { Primitive::Integer };
+                let p = if timestamp {
+                    Primitive::Timestamp
+                } else {
+                    Primitive::Integer
+                };
                 self.shape(Shape::Primitive(p), &ctx.at)
             }
-            SchemaKind::Type(Type::Number(_)) => self.shape(Shape::Primitive(Primitive::Number), &ctx.at),
-            SchemaKind::Type(Type::Boolean(_)) => self.shape(Shape::Primitive(Primitive::Boolean), &ctx.at),
+            SchemaKind::Type(Type::Number(_)) => {
+                self.shape(Shape::Primitive(Primitive::Number), &ctx.at)
+            }
+            SchemaKind::Type(Type::Boolean(_)) => {
+                self.shape(Shape::Primitive(Primitive::Boolean), &ctx.at)
+            }
             SchemaKind::Type(Type::Array(a)) => {
                 let items = match &a.items {
                     Some(items) => self.schema(items, &ctx.inner(ctx.at.push("items")))?.ty,
@@ -171,19 +194,31 @@ impl Converter<'_> {
             return Ok(Some(slot));
         }
         if let Some(ty) = self.maybe_expandable(schema, list, ctx)? {
-            return Ok(Some(Slot { ty, nullable: false }));
+            return Ok(Some(Slot {
+                ty,
+                nullable: false,
+            }));
         }
         if let Some(slot) = self.maybe_emptyable(list, ctx)? {
             return Ok(Some(slot));
         }
         let ty = self.union(list, &schema.schema_data, ctx)?;
-        Ok(Some(Slot { ty, nullable: false }))
+        Ok(Some(Slot {
+            ty,
+            nullable: false,
+        }))
     }
 
     /// `anyOf: [$ref]`, Stripe's way to make a reference nullable.
-    fn maybe_single(&mut self, list: &[ReferenceOr<Schema>], ctx: &Ctx) -> Result<Option<Slot>, Error> {
+    fn maybe_single(
+        &mut self,
+        list: &[ReferenceOr<Schema>],
+        ctx: &Ctx,
+    ) -> Result<Option<Slot>, Error> {
         match list {
-            [only] => Ok(Some(self.schema(only, &ctx.inner(ctx.at.push("anyOf").push(0)))?)),
+            [only] => Ok(Some(
+                self.schema(only, &ctx.inner(ctx.at.push("anyOf").push(0)))?,
+            )),
             _ => Ok(None),
         }
     }
@@ -198,7 +233,9 @@ impl Converter<'_> {
         let ext = StripeExt::of(&schema.schema_data);
         let [target] = ext.expansion_resources.as_slice() else {
             if ext.expansion_resources.len() > 1 {
-                return Ok(Some(self.json_fallback(&ctx.at, "expandable to several resources")));
+                return Ok(Some(
+                    self.json_fallback(&ctx.at, "expandable to several resources"),
+                ));
             }
             return Ok(None);
         };
@@ -216,11 +253,16 @@ impl Converter<'_> {
     }
 
     /// `anyOf: [X, enum: [""]]`: a parameter that can be cleared with `""`.
-    fn maybe_emptyable(&mut self, list: &[ReferenceOr<Schema>], ctx: &Ctx) -> Result<Option<Slot>, Error> {
+    fn maybe_emptyable(
+        &mut self,
+        list: &[ReferenceOr<Schema>],
+        ctx: &Ctx,
+    ) -> Result<Option<Slot>, Error> {
         let is_empty_enum = |s: &ReferenceOr<Schema>| match s {
-            ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(st)), .. }) => {
-                st.enumeration == [Some(String::new())]
-            }
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::String(st)),
+                ..
+            }) => st.enumeration == [Some(String::new())],
             _ => false,
         };
         let [a, b] = list else { return Ok(None) };
@@ -231,11 +273,19 @@ impl Converter<'_> {
         };
         let inner = self.schema(value, &ctx.inner(ctx.at.push("anyOf").push(index)))?;
         let ty = self.shape(Shape::Emptyable(inner.ty), &ctx.at);
-        Ok(Some(Slot { ty, nullable: inner.nullable }))
+        Ok(Some(Slot {
+            ty,
+            nullable: inner.nullable,
+        }))
     }
 
     /// Any other `anyOf`/`oneOf`: an untagged enum with a variant per member.
-    fn union(&mut self, list: &[ReferenceOr<Schema>], data: &SchemaData, ctx: &Ctx) -> Result<TypeId, Error> {
+    fn union(
+        &mut self,
+        list: &[ReferenceOr<Schema>],
+        data: &SchemaData,
+        ctx: &Ctx,
+    ) -> Result<TypeId, Error> {
         if let Some(json) = self.maybe_all_cut(list, &ctx.at)? {
             return Ok(json);
         }
@@ -244,7 +294,10 @@ impl Converter<'_> {
         let mut variants: Vec<(String, TypeId)> = Vec::new();
         for (i, member) in list.iter().enumerate() {
             let label = self.member_label(member, &ctx.at)?;
-            let child = Ctx::new(ctx.at.push("anyOf").push(i), naming::nested(&ctx.name, &label));
+            let child = Ctx::new(
+                ctx.at.push("anyOf").push(i),
+                naming::nested(&ctx.name, &label),
+            );
             let ty = self.schema(member, &child)?.ty;
             let mut name = naming::type_name(&label);
             if variants.iter().any(|(n, _)| *n == name) {
@@ -252,14 +305,22 @@ impl Converter<'_> {
             }
             variants.push((name, ty));
         }
-        let def = UnionDef { name: ctx.name.clone(), docs: data.description.as_deref().and_then(docs::markdown), variants };
+        let def = UnionDef {
+            name: ctx.name.clone(),
+            docs: data.description.as_deref().and_then(docs::markdown),
+            variants,
+        };
         Ok(self.place(ctx, origin, TypeKind::Union(def)))
     }
 
     /// A union whose every member is a reference the selection cut (the
     /// error's `source`: bank account, card or source) is opaque JSON as a
     /// whole; variants that all hold JSON could never be told apart.
-    fn maybe_all_cut(&mut self, list: &[ReferenceOr<Schema>], at: &Pointer) -> Result<Option<TypeId>, Error> {
+    fn maybe_all_cut(
+        &mut self,
+        list: &[ReferenceOr<Schema>],
+        at: &Pointer,
+    ) -> Result<Option<TypeId>, Error> {
         for member in list {
             match self.spec.schema(member, at)?.name {
                 Some(name) if !self.selection.contains(name) => {}
@@ -293,7 +354,13 @@ impl Converter<'_> {
     fn string(&mut self, s: &StringType, data: &SchemaData, ctx: &Ctx) -> Result<TypeId, Error> {
         // format, pattern and the length limits constrain values Stripe
         // validates server-side; they do not change the Rust type.
-        let StringType { format: _, pattern: _, enumeration, min_length: _, max_length: _ } = s;
+        let StringType {
+            format: _,
+            pattern: _,
+            enumeration,
+            min_length: _,
+            max_length: _,
+        } = s;
         let values: Vec<&str> = enumeration.iter().flatten().map(String::as_str).collect();
         if values.is_empty() {
             return Ok(self.shape(Shape::Primitive(Primitive::String), &ctx.at));
@@ -306,7 +373,13 @@ impl Converter<'_> {
 
     fn object(&mut self, o: &ObjectType, data: &SchemaData, ctx: &Ctx) -> Result<TypeId, Error> {
         // minProperties/maxProperties are server-side validation only.
-        let ObjectType { properties, required, additional_properties, min_properties: _, max_properties: _ } = o;
+        let ObjectType {
+            properties,
+            required,
+            additional_properties,
+            min_properties: _,
+            max_properties: _,
+        } = o;
         if properties.is_empty() {
             if let Some(value) = self.maybe_map(additional_properties.as_ref(), ctx)? {
                 return Ok(self.shape(Shape::Map(value), &ctx.at));
@@ -329,13 +402,22 @@ impl Converter<'_> {
             let object = resource.as_ref().map(|r| r.object.as_str());
             fields.push(self.field(wire, prop, slot, required.contains(wire), object)?);
         }
-        let def = StructDef { name: ctx.name.clone(), docs: data.description.as_deref().and_then(docs::markdown), fields, resource };
+        let def = StructDef {
+            name: ctx.name.clone(),
+            docs: data.description.as_deref().and_then(docs::markdown),
+            fields,
+            resource,
+        };
         self.types[id.0].kind = TypeKind::Struct(def);
         Ok(id)
     }
 
     /// `additionalProperties` with no fixed properties: a map.
-    fn maybe_map(&mut self, extra: Option<&AdditionalProperties>, ctx: &Ctx) -> Result<Option<TypeId>, Error> {
+    fn maybe_map(
+        &mut self,
+        extra: Option<&AdditionalProperties>,
+        ctx: &Ctx,
+    ) -> Result<Option<TypeId>, Error> {
         match extra {
             Some(AdditionalProperties::Schema(value)) => {
                 let child = ctx.inner(ctx.at.push("additionalProperties"));
@@ -367,7 +449,11 @@ impl Converter<'_> {
         resource: Option<&str>,
     ) -> Result<Field, Error> {
         let docs = match prop {
-            ReferenceOr::Item(s) => s.schema_data.description.as_deref().and_then(docs::markdown),
+            ReferenceOr::Item(s) => s
+                .schema_data
+                .description
+                .as_deref()
+                .and_then(docs::markdown),
             ReferenceOr::Reference { .. } => None,
         };
         let ty = self.maybe_id(wire, slot.ty, resource)?;
@@ -396,7 +482,12 @@ impl Converter<'_> {
     }
 
     /// Swaps a plain string for a typed id where the name says which resource it identifies.
-    pub(super) fn maybe_id(&mut self, wire: &str, ty: TypeId, owner: Option<&str>) -> Result<TypeId, Error> {
+    pub(super) fn maybe_id(
+        &mut self,
+        wire: &str,
+        ty: TypeId,
+        owner: Option<&str>,
+    ) -> Result<TypeId, Error> {
         if self.types[ty.0].kind != TypeKind::Primitive(Primitive::String) {
             return Ok(ty);
         }
@@ -422,11 +513,19 @@ pub(crate) fn string_enum(name: &str, description: Option<&str>, values: &[&str]
         if variants.iter().any(|v| v.rust_name == rust_name) {
             rust_name = format!("{rust_name}{}", variants.len());
         }
-        variants.push(Variant { wire_name: (*value).to_owned(), rust_name });
+        variants.push(Variant {
+            wire_name: (*value).to_owned(),
+            rust_name,
+        });
     }
     let mut catch_all = "Unknown".to_owned();
     while variants.iter().any(|v| v.rust_name == catch_all) {
         catch_all.push_str("Value");
     }
-    EnumDef { name: name.to_owned(), docs: description.and_then(docs::markdown), variants, catch_all }
+    EnumDef {
+        name: name.to_owned(),
+        docs: description.and_then(docs::markdown),
+        variants,
+        catch_all,
+    }
 }

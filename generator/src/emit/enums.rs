@@ -10,7 +10,10 @@ use quote::quote;
 pub fn string_enum(def: &EnumDef) -> TokenStream {
     let name = ident(&def.name);
     let catch_all = ident(&def.catch_all);
-    let docs = doc_or(def.docs.as_deref(), &format!("The values of `{}`.", def.name));
+    let docs = doc_or(
+        def.docs.as_deref(),
+        &format!("The values of `{}`.", def.name),
+    );
     let variants = def.variants.iter().map(|v| {
         let vdoc = doc(&format!("`{}`", v.wire_name));
         let vname = ident(&v.rust_name);

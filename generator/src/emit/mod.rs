@@ -67,7 +67,10 @@ pub fn emit(ir: &Ir, provenance: &Provenance, templates: &Path) -> Result<Files,
     let runtime = templates::copy(templates, provenance, ir, &mut files)?;
     let rust = |files: &mut Files, path: &str, tokens: TokenStream| -> Result<(), Error> {
         let body = format_rust(path, tokens)?;
-        files.insert(path, format!("{}\n{body}", provenance.header(ir, Comment::Line("//"))));
+        files.insert(
+            path,
+            format!("{}\n{body}", provenance.header(ir, Comment::Line("//"))),
+        );
         Ok(())
     };
     rust(&mut files, "src/models.rs", models_file(ir))?;
@@ -95,24 +98,41 @@ fn rustfmt(path: &str, text: &str) -> Result<String, Error> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let failed = |message: String| Error::Emit { file: path.to_owned(), message };
+    let failed = |message: String| Error::Emit {
+        file: path.to_owned(),
+        message,
+    };
     let mut child = Command::new(&rustfmt)
         .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| failed(format!("could not run rustfmt ({e}); install it with `rustup component add rustfmt`")))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| failed("rustfmt has no stdin".to_owned()))?;
+        .map_err(|e| {
+            failed(format!(
+                "could not run rustfmt ({e}); install it with `rustup component add rustfmt`"
+            ))
+        })?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| failed("rustfmt has no stdin".to_owned()))?;
     let input = text.to_owned();
     // Write from another thread: rustfmt may fill its stdout pipe before
     // it has read all of its input.
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().map_err(|e| failed(format!("rustfmt: {e}")))?;
-    let written = writer.join().map_err(|_| failed("rustfmt writer panicked".to_owned()))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|e| failed(format!("rustfmt: {e}")))?;
+    let written = writer
+        .join()
+        .map_err(|_| failed("rustfmt writer panicked".to_owned()))?;
     written.map_err(|e| failed(format!("rustfmt stdin: {e}")))?;
     if !output.status.success() {
-        return Err(failed(format!("rustfmt: {}", String::from_utf8_lossy(&output.stderr))));
+        return Err(failed(format!(
+            "rustfmt: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
     }
     String::from_utf8(output.stdout).map_err(|e| failed(format!("rustfmt output: {e}")))
 }
@@ -133,9 +153,10 @@ fn request_types(ir: &Ir) -> BTreeSet<TypeId> {
         match &ir.get(id).kind {
             TypeKind::Struct(s) => pending.extend(s.fields.iter().map(|f| f.ty)),
             TypeKind::Union(u) => pending.extend(u.variants.iter().map(|(_, t)| *t)),
-            TypeKind::Array(t) | TypeKind::Map(t) | TypeKind::Emptyable(t) | TypeKind::Expandable(t) => {
-                pending.push(*t)
-            }
+            TypeKind::Array(t)
+            | TypeKind::Map(t)
+            | TypeKind::Emptyable(t)
+            | TypeKind::Expandable(t) => pending.push(*t),
             _ => {}
         }
     }
@@ -175,7 +196,11 @@ fn ids_file(ir: &Ir) -> TokenStream {
             _ => None,
         })
         .collect();
-    let import = (!ids.is_empty()).then(|| quote!(use crate::id::stripe_id;));
+    let import = (!ids.is_empty()).then(|| {
+        quote!(
+            use crate::id::stripe_id;
+        )
+    });
     let ids = ids.into_values();
     quote! {
         //! Typed ids: an id of one resource cannot be passed where another's is expected.
@@ -204,7 +229,8 @@ fn root_exports(ir: &Ir) -> (Vec<String>, Vec<String>) {
 
 fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream {
     let runtime = runtime.iter().map(|m| ident(m));
-    let operation_modules: BTreeSet<&str> = ir.operations.iter().map(|o| o.module.as_str()).collect();
+    let operation_modules: BTreeSet<&str> =
+        ir.operations.iter().map(|o| o.module.as_str()).collect();
     let operation_modules = operation_modules.into_iter().map(|m| {
         let doc = tokens::doc(&format!("Operations on `{m}` objects."));
         let m = ident(m);
@@ -214,7 +240,10 @@ fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream
     let models = models.iter().map(|m| ident(m));
     let ids = ids.iter().map(|m| ident(m));
     let api_version = &ir.api_version;
-    let release = provenance.release.clone().unwrap_or_else(|| "unpinned".to_owned());
+    let release = provenance
+        .release
+        .clone()
+        .unwrap_or_else(|| "unpinned".to_owned());
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]

@@ -118,7 +118,10 @@ fn object_impl(ir: &Ir, def: &StructDef) -> Option<TokenStream> {
 /// An untagged enum; `From` for each variant whose type no other variant shares.
 pub fn union(ir: &Ir, def: &UnionDef, usage: Usage) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc_or(def.docs.as_deref(), &format!("One of the shapes `{}` can take.", def.name));
+    let docs = doc_or(
+        def.docs.as_deref(),
+        &format!("One of the shapes `{}` can take.", def.name),
+    );
     let variants = def.variants.iter().map(|(v, ty)| {
         let (vname, ty) = (ident(v), rust_type(ir, *ty, Module::Models));
         let vdoc = doc(&format!("The `{v}` form."));
@@ -128,7 +131,9 @@ pub fn union(ir: &Ir, def: &UnionDef, usage: Usage) -> TokenStream {
     let distinct: Vec<&(String, TypeId)> = def
         .variants
         .iter()
-        .filter(|(_, ty)| def.variants.iter().filter(|(_, t)| t == ty).count() == 1 && seen.insert(*ty))
+        .filter(|(_, ty)| {
+            def.variants.iter().filter(|(_, t)| t == ty).count() == 1 && seen.insert(*ty)
+        })
         .collect();
     let froms = distinct.iter().map(|(v, ty)| {
         let (vname, ty) = (ident(v), rust_type(ir, *ty, Module::Models));
@@ -158,7 +163,11 @@ pub fn id(def: &IdDef) -> TokenStream {
     let docs = doc(&format!(
         "The id of a `{}` object{}.",
         def.object,
-        if prefix.is_empty() { String::new() } else { format!(", which starts with `{prefix}`") }
+        if prefix.is_empty() {
+            String::new()
+        } else {
+            format!(", which starts with `{prefix}`")
+        }
     ));
     quote! {
         stripe_id! {

@@ -21,7 +21,9 @@ pub fn modules(ir: &Ir) -> BTreeMap<String, TokenStream> {
     grouped
         .into_iter()
         .map(|(module, ops)| {
-            let doc = inner_doc(&format!("Operations on `{module}` objects: one request type per API operation."));
+            let doc = inner_doc(&format!(
+                "Operations on `{module}` objects: one request type per API operation."
+            ));
             let requests = ops.iter().map(|op| request(ir, op));
             let shortcuts = resource_methods(ir, &ops);
             (module, quote!(#doc #shortcuts #(#requests)*))
@@ -50,7 +52,9 @@ fn resource_methods(ir: &Ir, ops: &[&Operation]) -> Option<TokenStream> {
 }
 
 fn required(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.path_params.iter().chain(op.params.iter().filter(|p| p.required))
+    op.path_params
+        .iter()
+        .chain(op.params.iter().filter(|p| p.required))
 }
 
 /// `new`'s arguments and the expressions that pass them on.
@@ -74,9 +78,17 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
     let mut text = op.docs.clone().unwrap_or_default();
     text.push_str(&format!("\n\n`{method} {}`", op.path));
     let docs = doc(text.trim_start());
-    let fields = op.path_params.iter().map(|p| field(ir, p, true)).chain(op.params.iter().map(|p| field(ir, p, false)));
+    let fields = op
+        .path_params
+        .iter()
+        .map(|p| field(ir, p, true))
+        .chain(op.params.iter().map(|p| field(ir, p, false)));
     let constructor = constructor(ir, op);
-    let setters = op.params.iter().filter(|p| !p.required).map(|p| setter(ir, p));
+    let setters = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| setter(ir, p));
     let send = send(ir, op);
     let default = required(op).next().is_none().then(|| {
         quote! {
@@ -115,7 +127,9 @@ fn field(ir: &Ir, p: &Param, in_path: bool) -> TokenStream {
         // Path parameters go into the URL, never into the query or body.
         (true, _) => quote!(#[serde(skip)] #name: #ty,),
         (false, true) => quote!(#rename #name: #ty,),
-        (false, false) => quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #name: Option<#ty>,),
+        (false, false) => {
+            quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #name: Option<#ty>,)
+        }
     }
 }
 
@@ -130,7 +144,10 @@ fn constructor(ir: &Ir, op: &Operation) -> TokenStream {
             (true, _) => quote!(#name),
         }
     });
-    let docs = doc(&format!("A `{}` request with its required parameters.", op.request_type));
+    let docs = doc(&format!(
+        "A `{}` request with its required parameters.",
+        op.request_type
+    ));
     quote! {
         #docs
         pub fn new(#(#args),*) -> Self {
@@ -153,7 +170,12 @@ enum Setter {
 }
 
 fn setter_kind(ir: &Ir, ty: TypeId) -> Setter {
-    let is_string = |t: TypeId| matches!(ir.get(t).kind, TypeKind::Primitive(crate::ir::Primitive::String));
+    let is_string = |t: TypeId| {
+        matches!(
+            ir.get(t).kind,
+            TypeKind::Primitive(crate::ir::Primitive::String)
+        )
+    };
     match &ir.get(ty).kind {
         TypeKind::Id(_) => Setter::Id,
         _ if is_string(ty) => Setter::String,
@@ -167,10 +189,17 @@ fn setter_kind(ir: &Ir, ty: TypeId) -> Setter {
 fn setter(ir: &Ir, p: &Param) -> TokenStream {
     let name = ident(&p.rust_name);
     let ty = rust_type(ir, p.ty, Module::Operations);
-    let docs = doc(p.docs.as_deref().unwrap_or(&format!("Sets `{}`.", p.wire_name)));
+    let docs = doc(p
+        .docs
+        .as_deref()
+        .unwrap_or(&format!("Sets `{}`.", p.wire_name)));
     match setter_kind(ir, p.ty) {
-        Setter::Id => quote!(#docs pub fn #name(mut self, value: &#ty) -> Self { self.#name = Some(value.clone()); self }),
-        Setter::String => quote!(#docs pub fn #name(mut self, value: impl Into<String>) -> Self { self.#name = Some(value.into()); self }),
+        Setter::Id => {
+            quote!(#docs pub fn #name(mut self, value: &#ty) -> Self { self.#name = Some(value.clone()); self })
+        }
+        Setter::String => {
+            quote!(#docs pub fn #name(mut self, value: impl Into<String>) -> Self { self.#name = Some(value.into()); self })
+        }
         Setter::Strings => quote! {
             #docs
             pub fn #name<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
@@ -179,8 +208,12 @@ fn setter(ir: &Ir, p: &Param) -> TokenStream {
             }
         },
         Setter::StringMap => map_setters(&name, &p.wire_name, docs),
-        Setter::Into => quote!(#docs pub fn #name(mut self, value: impl Into<#ty>) -> Self { self.#name = Some(value.into()); self }),
-        Setter::Plain => quote!(#docs pub fn #name(mut self, value: #ty) -> Self { self.#name = Some(value); self }),
+        Setter::Into => {
+            quote!(#docs pub fn #name(mut self, value: impl Into<#ty>) -> Self { self.#name = Some(value.into()); self })
+        }
+        Setter::Plain => {
+            quote!(#docs pub fn #name(mut self, value: #ty) -> Self { self.#name = Some(value); self })
+        }
     }
 }
 
@@ -188,7 +221,9 @@ fn setter(ir: &Ir, p: &Param) -> TokenStream {
 /// value that makes Stripe delete it.
 fn map_setters(name: &proc_macro2::Ident, wire: &str, docs: TokenStream) -> TokenStream {
     let unset = ident(&format!("unset_{name}"));
-    let unset_doc = doc(&format!("Deletes one key of `{wire}` by sending it with an empty value."));
+    let unset_doc = doc(&format!(
+        "Deletes one key of `{wire}` by sending it with an empty value."
+    ));
     quote! {
         #docs
         pub fn #name(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {

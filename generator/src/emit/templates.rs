@@ -9,7 +9,12 @@ use std::path::Path;
 
 /// Copies every file under `dir`. Returns the runtime module names (the
 /// `.rs` files directly under `templates/src`), sorted, for `lib.rs`.
-pub fn copy(dir: &Path, provenance: &Provenance, ir: &Ir, files: &mut Files) -> Result<Vec<String>, Error> {
+pub fn copy(
+    dir: &Path,
+    provenance: &Provenance,
+    ir: &Ir,
+    files: &mut Files,
+) -> Result<Vec<String>, Error> {
     let mut paths = Vec::new();
     walk(dir, dir, &mut paths)?;
     paths.sort();
@@ -26,12 +31,18 @@ pub fn copy(dir: &Path, provenance: &Provenance, ir: &Ir, files: &mut Files) -> 
                 continue;
             }
         };
-        if let Some(module) = relative.strip_prefix("src/").and_then(|m| m.strip_suffix(".rs")) {
+        if let Some(module) = relative
+            .strip_prefix("src/")
+            .and_then(|m| m.strip_suffix(".rs"))
+        {
             if !module.contains('/') && module != "lib" {
                 modules.push(module.to_owned());
             }
         }
-        files.insert(&relative, format!("{}\n{text}", provenance.header(ir, comment)));
+        files.insert(
+            &relative,
+            format!("{}\n{text}", provenance.header(ir, comment)),
+        );
     }
     Ok(modules)
 }

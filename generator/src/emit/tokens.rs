@@ -12,7 +12,11 @@ pub fn ident(name: &str) -> Ident {
 /// Doc attributes, one per line, so prettyplease prints `/// line` comments.
 pub fn doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
-        let line = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let line = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -21,7 +25,11 @@ pub fn doc(text: &str) -> TokenStream {
 /// Inner doc attributes (`//!`), for a module's own documentation.
 pub fn inner_doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
-        let line = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let line = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)

@@ -1,0 +1,143 @@
+//! The secret key never shows up in Debug output or error messages.
+#[path = "client/mod.rs"]
+mod common;
+
+use std::time::Duration;
+
+use common::{retrieve, SECRET};
+use stripe_identity::{Client, Error, VerificationSession};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Fails the test if `err`'s Display or Debug output contains the key.
+fn assert_no_secret(err: &Error) {
+    let display = err.to_string();
+    let debug = format!("{err:?}");
+    assert!(
+        !display.contains(SECRET),
+        "Display leaks the key: {display}"
+    );
+    assert!(!debug.contains(SECRET), "Debug leaks the key: {debug}");
+    // Not even a recognisable part of it.
+    assert!(
+        !debug.contains("TopSecret"),
+        "Debug leaks part of the key: {debug}"
+    );
+}
+
+#[test]
+fn debug_of_builder_and_client_hides_the_key() {
+    let builder = Client::builder(SECRET).stripe_account("acct_1");
+    let builder_debug = format!("{builder:?}");
+    let client_debug = format!("{:?}", builder.build().unwrap());
+
+    for debug in [builder_debug, client_debug] {
+        assert!(!debug.contains(SECRET), "{debug}");
+        assert!(debug.contains("[redacted]"), "{debug}");
+        assert!(
+            debug.contains("acct_1"),
+            "other settings stay visible: {debug}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn api_and_decode_errors_hide_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(401).set_body_string("not json"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(401).set_body_json(common::missing_error()))
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+
+    let decode = retrieve(&client).await.unwrap_err();
+    let api = retrieve(&client).await.unwrap_err();
+
+    assert!(matches!(decode, Error::Decode { .. }), "{decode:?}");
+    assert!(matches!(api, Error::Api(_)), "{api:?}");
+    assert_no_secret(&decode);
+    assert_no_secret(&api);
+}
+
+#[tokio::test]
+async fn network_errors_hide_the_key() {
+    let (base_url, _) = common::raw_server(b"");
+    let client = common::builder_for(&base_url)
+        .max_retries(0)
+        .build()
+        .unwrap();
+
+    let err = retrieve(&client).await.unwrap_err();
+
+    assert!(matches!(err, Error::Network(_)), "{err:?}");
+    assert_no_secret(&err);
+}
+
+#[tokio::test]
+async fn timeout_errors_hide_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    let client = common::builder(&server)
+        .timeout(Duration::from_millis(20))
+        .max_retries(0)
+        .build()
+        .unwrap();
+
+    let err = retrieve(&client).await.unwrap_err();
+
+    assert!(matches!(err, Error::Network(_)), "{err:?}");
+    assert_no_secret(&err);
+}
+
+#[tokio::test]
+async fn invalid_request_errors_hide_the_key() {
+    let client = Client::new(SECRET);
+
+    let err = VerificationSession::retrieve(&common::unchecked_id(".."))
+        .send(&client)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_no_secret(&err);
+}
+
+#[test]
+fn config_errors_hide_the_key() {
+    let bad_key = format!("{SECRET}\n");
+    let err = Client::builder(bad_key.as_str()).build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert_no_secret(&err);
+
+    let err = Client::builder(SECRET)
+        .base_url("ftp://example.com")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert_no_secret(&err);
+}
+
+#[test]
+fn empty_key_is_a_config_error() {
+    let err = Client::builder("").build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
+
+#[test]
+fn client_new_panic_message_hides_the_key() {
+    let bad_key = format!("{SECRET}\n");
+    let panic = std::panic::catch_unwind(|| Client::new(bad_key.as_str())).unwrap_err();
+    let message = panic
+        .downcast_ref::<String>()
+        .expect("formatted panic message");
+    assert!(message.contains("secret key"), "{message}");
+    assert!(!message.contains("TopSecret"), "{message}");
+}
