@@ -12,7 +12,8 @@ use stripe_identity::{Client, VerificationSession};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let key = std::env::var("STRIPE_SECRET_KEY").map_err(|_| "set STRIPE_SECRET_KEY to a test-mode secret key")?;
+    let key = std::env::var("STRIPE_SECRET_KEY")
+        .map_err(|_| "set STRIPE_SECRET_KEY to a test-mode secret key")?;
     let client = Client::new(key);
     let session = VerificationSession::create(CreateVerificationSessionType::Document)
         .metadata("user_id", "42")
@@ -22,7 +23,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The URL is short-lived and single-use: hand it to the user, never log it.
     match &session.url {
         Some(url) => println!("Send the user to: {url}"),
-        None => println!("Session {} has no URL (status {})", session.id, session.status),
+        None => println!(
+            "Session {} has no URL (status {})",
+            session.id, session.status
+        ),
     }
     Ok(())
 }

@@ -13,7 +13,8 @@ use stripe_identity::{Client, RequestOptions, VerificationSession};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let key = std::env::var("STRIPE_SECRET_KEY").map_err(|_| "set STRIPE_SECRET_KEY to a test-mode secret key")?;
+    let key = std::env::var("STRIPE_SECRET_KEY")
+        .map_err(|_| "set STRIPE_SECRET_KEY to a test-mode secret key")?;
     let client = Client::new(key);
     let request = VerificationSession::list()
         .status(ListVerificationSessionsStatus::Verified)

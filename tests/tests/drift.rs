@@ -64,3 +64,18 @@ fn generation_is_deterministic() {
     let second = generator::codegen(&root(), &spec, &Portion::identity()).unwrap();
     assert_eq!(first.files, second.files);
 }
+
+#[test]
+fn a_json_spec_with_other_key_order_generates_the_same_crate() {
+    let yaml = pinned_spec();
+    // serde_json's map sorts keys, so the JSON has a different key order
+    // from the YAML file: the output must not depend on it.
+    let value: serde_json::Value = serde_yaml::from_str(&yaml.text).unwrap();
+    let json = generator::source::SpecFile {
+        text: serde_json::to_string(&value).unwrap(),
+        ..yaml.clone()
+    };
+    let from_yaml = generator::codegen(&root(), &yaml, &Portion::identity()).unwrap();
+    let from_json = generator::codegen(&root(), &json, &Portion::identity()).unwrap();
+    assert_eq!(from_yaml.files, from_json.files);
+}
