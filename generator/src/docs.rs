@@ -173,7 +173,7 @@ mod tests {
         let html = "<p>Can be canceled in <code>requires_input</code> <a\nhref=\"/docs/identity/how-sessions-work\">status</a>.</p>\n\n<p>Second.</p>";
         assert_eq!(
             markdown(html).unwrap(),
-            "Can be canceled in `requires_input`\n[status](https://stripe.com/docs/identity/how-sessions-work).\n\nSecond."
+            "Can be canceled in `requires_input` [status](https://stripe.com/docs/identity/how-sessions-work).\n\nSecond."
         );
     }
 

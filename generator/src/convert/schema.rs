@@ -138,7 +138,30 @@ impl Converter<'_> {
 
     /// The recognizer chain for a schema written in place.
     pub(super) fn inline(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Slot, Error> {
-        let nullable = schema.schema_data.nullable;
+        let SchemaData {
+            nullable,
+            // Stripe marks no schema read- or write-only; request and
+            // response types are told apart by where they are used instead.
+            read_only: _,
+            write_only: _,
+            // Deprecation is prose in Stripe's descriptions, not this flag.
+            deprecated: _,
+            // Documentation only: examples and links do not shape the type.
+            external_docs: _,
+            example: _,
+            // Titles only label union members (`member_label`).
+            title: _,
+            // Read where the struct, enum or field is made.
+            description: _,
+            // Stripe's spec has no discriminated unions.
+            discriminator: _,
+            // Defaults are applied by Stripe's servers; the client never
+            // fills them in, so an absent field stays absent.
+            default: _,
+            // Read once, by `StripeExt`.
+            extensions: _,
+        } = &schema.schema_data;
+        let nullable = *nullable;
         if let Some(slot) = self.maybe_any_of(schema, ctx)? {
             return Ok(Slot {
                 ty: slot.ty,
