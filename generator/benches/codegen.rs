@@ -14,7 +14,10 @@ use generator::Portion;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn spec() -> source::SpecFile {
@@ -24,7 +27,10 @@ fn spec() -> source::SpecFile {
     if let Some(found) = source::find(&pin, &spec_dir, None, env.as_deref()).unwrap() {
         return found;
     }
-    let shared = root().join(format!("../shared/stripe-openapi/spec3.{}.yaml", pin.release));
+    let shared = root().join(format!(
+        "../shared/stripe-openapi/spec3.{}.yaml",
+        pin.release
+    ));
     source::read_checked(&pin, &shared, Origin::Cache).unwrap()
 }
 

@@ -189,17 +189,9 @@ impl Spec {
         item: &'a ReferenceOr<Parameter>,
         at: &Pointer,
     ) -> Result<&'a Parameter, Error> {
-        match item {
-            ReferenceOr::Item(p) => Ok(p),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| self.api.components.as_ref()?.parameters.get(name))
-                .and_then(|p| p.as_item())
-                .ok_or_else(|| Error::MissingRef {
-                    pointer: at.to_string(),
-                    target: reference.clone(),
-                }),
-        }
+        resolve_in(item, "#/components/parameters/", at, |name| {
+            self.api.components.as_ref()?.parameters.get(name)
+        })
     }
 
     /// Resolves a request body the same way.
@@ -208,17 +200,30 @@ impl Spec {
         item: &'a ReferenceOr<RequestBody>,
         at: &Pointer,
     ) -> Result<&'a RequestBody, Error> {
-        match item {
-            ReferenceOr::Item(b) => Ok(b),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|name| self.api.components.as_ref()?.request_bodies.get(name))
-                .and_then(|b| b.as_item())
-                .ok_or_else(|| Error::MissingRef {
-                    pointer: at.to_string(),
-                    target: reference.clone(),
-                }),
-        }
+        resolve_in(item, "#/components/requestBodies/", at, |name| {
+            self.api.components.as_ref()?.request_bodies.get(name)
+        })
+    }
+}
+
+/// Resolves an item that may be a one-level `$ref` into the components
+/// section whose pointer prefix is `prefix`, looked up by `lookup`.
+fn resolve_in<'a, T>(
+    item: &'a ReferenceOr<T>,
+    prefix: &str,
+    at: &Pointer,
+    lookup: impl FnOnce(&str) -> Option<&'a ReferenceOr<T>>,
+) -> Result<&'a T, Error> {
+    match item {
+        ReferenceOr::Item(found) => Ok(found),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix(prefix)
+            .and_then(lookup)
+            .and_then(ReferenceOr::as_item)
+            .ok_or_else(|| Error::MissingRef {
+                pointer: at.to_string(),
+                target: reference.clone(),
+            }),
     }
 }
 

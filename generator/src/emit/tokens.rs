@@ -11,28 +11,27 @@ pub fn ident(name: &str) -> Ident {
 
 /// Doc attributes, one per line, so prettyplease prints `/// line` comments.
 pub fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
-        let line = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
 }
 
 /// Inner doc attributes (`//!`), for a module's own documentation.
 pub fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
-        let line = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = doc_lines(text);
+    quote!(#(#![doc = #lines])*)
+}
+
+/// Each line with the leading space rustc puts after `///`.
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect()
 }
 
 /// A doc attribute from the spec's text, or from a fallback sentence.
