@@ -33,7 +33,7 @@ impl Provenance {
     pub fn release_label(&self) -> String {
         match &self.release {
             Some(release) => format!("release {release}"),
-            None => format!("unpinned file (sha256 {})", self.sha256),
+            None => format!("file with sha256 {}, not a pinned release,", self.sha256),
         }
     }
 
