@@ -35,6 +35,12 @@ impl<'p> Route<'p> {
                 id_param: param(p),
                 action: None,
             }),
+            // An action on the collection itself (`tax/transactions/create_from_calculation`).
+            [c, a] if param(c).is_none() => Ok(Route {
+                collection: c,
+                id_param: None,
+                action: Some(a),
+            }),
             [c, p, a] if param(p).is_some() && param(a).is_none() => Ok(Route {
                 collection: c,
                 id_param: param(p),
@@ -42,7 +48,7 @@ impl<'p> Route<'p> {
             }),
             _ => Err(Error::unsupported(
                 at,
-                "path is not `collection`, `collection/{id}` or `collection/{id}/action`",
+                "path is not `collection`, `collection/action`, `collection/{id}` or `collection/{id}/action`",
             )),
         }
     }
