@@ -35,7 +35,10 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     if args.check {
         return Ok(report_check(&drift));
     }
-    generated.files.write(&out).with_context(|| format!("writing {}", out.display()))?;
+    generated
+        .files
+        .write(&out)
+        .with_context(|| format!("writing {}", out.display()))?;
     report_changes(&drift, generated.files.files.len());
     Ok(ExitCode::SUCCESS)
 }
@@ -65,7 +68,10 @@ fn report_check(drift: &[Drift]) -> ExitCode {
         eprintln!("generated/ is up to date");
         return ExitCode::SUCCESS;
     }
-    eprintln!("generated/ is out of date ({} files); run `cargo xtask codegen`:", drift.len());
+    eprintln!(
+        "generated/ is out of date ({} files); run `cargo xtask codegen`:",
+        drift.len()
+    );
     for d in drift {
         eprintln!("  {d}");
     }
@@ -80,7 +86,12 @@ fn report_changes(drift: &[Drift], total: usize) {
     eprintln!("generated/: {} of {total} files changed", drift.len());
     for d in drift {
         match d {
-            Drift::Changed { path, added, removed, .. } => eprintln!("  changed {path} (+{added} -{removed})"),
+            Drift::Changed {
+                path,
+                added,
+                removed,
+                ..
+            } => eprintln!("  changed {path} (+{added} -{removed})"),
             Drift::Missing { path } => eprintln!("  added   {path}"),
             Drift::Extra { path } => eprintln!("  removed {path}"),
         }

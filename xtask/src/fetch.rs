@@ -30,12 +30,18 @@ pub fn download(url: &str) -> anyhow::Result<Vec<u8>> {
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(120))
         .build()?;
-    let response = client.get(url).send().with_context(|| format!("GET {url}"))?;
+    let response = client
+        .get(url)
+        .send()
+        .with_context(|| format!("GET {url}"))?;
     let status = response.status();
     if !status.is_success() {
         bail!("GET {url}: HTTP {status}");
     }
-    Ok(response.bytes().with_context(|| format!("reading the body of {url}"))?.to_vec())
+    Ok(response
+        .bytes()
+        .with_context(|| format!("reading the body of {url}"))?
+        .to_vec())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory.
@@ -44,7 +50,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let tmp = dir.join(format!(".{}.partial", std::process::id()));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("moving the download to {}", path.display()))
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("moving the download to {}", path.display()))
 }
 
 fn no_spec_help(pin: &Pin, cache: &Path, cause: &str) -> String {
