@@ -40,6 +40,12 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .write(&out)
         .with_context(|| format!("writing {}", out.display()))?;
     report_changes(&drift, generated.files.files.len());
+    // Repeated after the list, so the last lines of a run say what it was built from.
+    eprintln!(
+        "generated from {} (API version {})",
+        describe(&spec),
+        generated.ir.api_version
+    );
     Ok(ExitCode::SUCCESS)
 }
 
