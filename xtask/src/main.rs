@@ -1,16 +1,19 @@
 //! `cargo xtask`: the project's commands.
 //!
 //! * `cargo xtask codegen [--check] [--spec PATH] [--portion NAME]`
-
-mod codegen;
-mod fetch;
+//! * `cargo xtask update-spec --release vNNN [--file PATH | --url URL]`
+//! * `cargo xtask spec-diff OLD NEW [--format markdown|json] [--portion NAME]`
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use xtask::{codegen, spec_diff, update_spec};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project tasks for stripe-identity codegen")]
+#[command(
+    name = "cargo xtask",
+    about = "Project tasks for stripe-identity codegen"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -20,12 +23,18 @@ struct Cli {
 enum Command {
     /// Regenerate `generated/` from the pinned spec (or check it is up to date).
     Codegen(codegen::Args),
+    /// Pin a release of Stripe's spec: fetch it, check it, fill the cache, rewrite spec/pin.toml.
+    UpdateSpec(update_spec::Args),
+    /// A changelog of the API portion between two specs (files or cached releases like `v524`).
+    SpecDiff(spec_diff::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen(args) => codegen::run(&workspace_root(), args),
+        Command::UpdateSpec(args) => update_spec::run(&workspace_root(), args),
+        Command::SpecDiff(args) => spec_diff::run(&workspace_root(), args),
     };
     match result {
         Ok(code) => code,
