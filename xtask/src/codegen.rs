@@ -40,10 +40,13 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .write(&out)
         .with_context(|| format!("writing {}", out.display()))?;
     report_changes(&drift, generated.files.files.len());
-    // Repeated after the list, so the last lines of a run say what it was built from.
+    // Repeated after the list, so the last line of a run says what it was built from.
+    let from = match &spec.release {
+        Some(release) => format!("release {release}"),
+        None => format!("{} (unpinned, sha256 {})", spec.path.display(), spec.sha256),
+    };
     eprintln!(
-        "generated from {} (API version {})",
-        describe(&spec),
+        "generated from {from}, API version {}",
         generated.ir.api_version
     );
     Ok(ExitCode::SUCCESS)
