@@ -369,16 +369,9 @@ fn summary(item: &Item) -> String {
     match item.kind {
         Kind::Value | Kind::Operation | Kind::Resource | Kind::Type => String::new(),
         Kind::Response | Kind::Variant => item.ty.clone(),
-        Kind::Parameter | Kind::PathParameter => format!(
-            "{}, {}",
-            item.ty,
-            if item.required {
-                "required"
-            } else {
-                "optional"
-            }
-        ),
-        Kind::Field => format!("{}, {}", item.ty, item.presence()),
+        Kind::Parameter | Kind::PathParameter | Kind::Field => {
+            format!("{}, {}", item.ty, item.presence())
+        }
     }
 }
 

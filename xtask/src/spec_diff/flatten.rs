@@ -178,10 +178,6 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    fn insert(&mut self, key: Key, item: Item) {
-        self.items.insert(key, item);
-    }
-
     fn item(
         &self,
         kind: Kind,
@@ -204,7 +200,7 @@ impl Walker<'_> {
     fn root(&mut self, scope: Scope, kind: Kind, name: &str, id: TypeId, docs: Option<String>) {
         let key = Key::root(scope, name);
         let item = self.item(kind, Side::Response, id, true, false, docs);
-        self.insert(key.clone(), item);
+        self.items.insert(key.clone(), item);
         self.children(&key, id, Side::Response);
     }
 
@@ -221,7 +217,7 @@ impl Walker<'_> {
             nullable: false,
             docs: op.docs.clone(),
         };
-        self.insert(key.clone(), item);
+        self.items.insert(key.clone(), item);
         for (kind, params) in [
             (Kind::PathParameter, &op.path_params),
             (Kind::Parameter, &op.params),
@@ -229,7 +225,7 @@ impl Walker<'_> {
             for p in params {
                 let child = key.child(&p.wire_name);
                 let item = self.item(kind, Side::Request, p.ty, p.required, false, p.docs.clone());
-                self.insert(child.clone(), item);
+                self.items.insert(child.clone(), item);
                 self.children(&child, p.ty, Side::Request);
             }
         }
@@ -242,7 +238,7 @@ impl Walker<'_> {
         if list {
             item.ty = format!("list of {}", item.ty);
         }
-        self.insert(child.clone(), item);
+        self.items.insert(child.clone(), item);
         self.children(&child, ty, Side::Response);
     }
 
@@ -300,7 +296,7 @@ impl Walker<'_> {
                         nullable: false,
                         docs: None,
                     };
-                    self.insert(key.value(&v.wire_name), item);
+                    self.items.insert(key.value(&v.wire_name), item);
                 }
             }
             TypeKind::Union(def) => {
@@ -308,7 +304,7 @@ impl Walker<'_> {
                 for (name, ty) in &def.variants {
                     let child = key.child(name);
                     let item = self.item(Kind::Variant, side, *ty, true, false, None);
-                    self.insert(child.clone(), item);
+                    self.items.insert(child.clone(), item);
                     self.children(&child, *ty, side);
                 }
                 self.stack.pop();
@@ -327,7 +323,7 @@ impl Walker<'_> {
             field.nullable,
             field.docs.clone(),
         );
-        self.insert(child.clone(), item);
+        self.items.insert(child.clone(), item);
         self.children(&child, field.ty, side);
     }
 }
