@@ -161,75 +161,83 @@ impl Converter<'_> {
             // Read once, by `StripeExt`.
             extensions: _,
         } = &schema.schema_data;
-        let nullable = *nullable;
-        if let Some(slot) = self.maybe_any_of(schema, ctx)? {
-            return Ok(Slot {
-                ty: slot.ty,
-                nullable: nullable || slot.nullable,
-            });
-        }
-        let ty = match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => self.string(s, &schema.schema_data, ctx)?,
-            SchemaKind::Type(Type::Integer(i)) => {
-                let timestamp = matches!(&i.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "unix-time");
-                let p = if timestamp {
+        let plain = |ty| Slot {
+            ty,
+            nullable: false,
+        };
+        let slot = match &schema.schema_kind {
+            SchemaKind::AnyOf { any_of: list } | SchemaKind::OneOf { one_of: list } => {
+                self.any_of(&schema.schema_data, list, ctx)?
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.schema(&all_of[0], &ctx.inner(ctx.at.push("allOf").push(0)))?
+            }
+            SchemaKind::AllOf { .. } => {
+                plain(self.json_fallback(&ctx.at, "allOf with several schemas"))
+            }
+            SchemaKind::Not { .. } => plain(self.json_fallback(&ctx.at, "`not` schema")),
+            SchemaKind::Any(_) => {
+                plain(self.json_fallback(&ctx.at, "schema without a single `type`"))
+            }
+            SchemaKind::Type(t) => plain(self.typed(t, &schema.schema_data, ctx)?),
+        };
+        Ok(Slot {
+            ty: slot.ty,
+            nullable: *nullable || slot.nullable,
+        })
+    }
+
+    /// A schema with a single `type`.
+    fn typed(&mut self, t: &Type, data: &SchemaData, ctx: &Ctx) -> Result<TypeId, Error> {
+        let primitive = |p| Shape::Primitive(p);
+        Ok(match t {
+            Type::String(s) => self.string(s, data, ctx)?,
+            Type::Integer(i) => {
+                let unix_time = matches!(&i.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "unix-time");
+                let p = if unix_time {
                     Primitive::Timestamp
                 } else {
                     Primitive::Integer
                 };
-                self.shape(Shape::Primitive(p), &ctx.at)
+                self.shape(primitive(p), &ctx.at)
             }
-            SchemaKind::Type(Type::Number(_)) => {
-                self.shape(Shape::Primitive(Primitive::Number), &ctx.at)
-            }
-            SchemaKind::Type(Type::Boolean(_)) => {
-                self.shape(Shape::Primitive(Primitive::Boolean), &ctx.at)
-            }
-            SchemaKind::Type(Type::Array(a)) => {
+            Type::Number(_) => self.shape(primitive(Primitive::Number), &ctx.at),
+            Type::Boolean(_) => self.shape(primitive(Primitive::Boolean), &ctx.at),
+            Type::Array(a) => {
                 let items = match &a.items {
                     Some(items) => self.schema(items, &ctx.inner(ctx.at.push("items")))?.ty,
                     None => self.shape(Shape::Json, &ctx.at),
                 };
                 self.shape(Shape::Array(items), &ctx.at)
             }
-            SchemaKind::Type(Type::Object(o)) => self.object(o, &schema.schema_data, ctx)?,
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                return self.schema(&all_of[0], &ctx.inner(ctx.at.push("allOf").push(0)));
-            }
-            SchemaKind::AllOf { .. } => self.json_fallback(&ctx.at, "allOf with several schemas"),
-            SchemaKind::Not { .. } => self.json_fallback(&ctx.at, "`not` schema"),
-            SchemaKind::Any(_) => self.json_fallback(&ctx.at, "schema without a single `type`"),
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-                unreachable!("maybe_any_of handles every oneOf/anyOf")
-            }
-        };
-        Ok(Slot { ty, nullable })
+            Type::Object(o) => self.object(o, data, ctx)?,
+        })
     }
 
     /// `anyOf`/`oneOf`: Stripe's idioms first, a union as the fallback.
-    fn maybe_any_of(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Option<Slot>, Error> {
-        let list = match &schema.schema_kind {
-            SchemaKind::AnyOf { any_of } => any_of,
-            SchemaKind::OneOf { one_of } => one_of,
-            _ => return Ok(None),
-        };
+    fn any_of(
+        &mut self,
+        data: &SchemaData,
+        list: &[ReferenceOr<Schema>],
+        ctx: &Ctx,
+    ) -> Result<Slot, Error> {
         if let Some(slot) = self.maybe_single(list, ctx)? {
-            return Ok(Some(slot));
+            return Ok(slot);
         }
-        if let Some(ty) = self.maybe_expandable(schema, list, ctx)? {
-            return Ok(Some(Slot {
+        if let Some(ty) = self.maybe_expandable(data, list, ctx)? {
+            return Ok(Slot {
                 ty,
                 nullable: false,
-            }));
+            });
         }
         if let Some(slot) = self.maybe_emptyable(list, ctx)? {
-            return Ok(Some(slot));
+            return Ok(slot);
         }
-        let ty = self.union(list, &schema.schema_data, ctx)?;
-        Ok(Some(Slot {
+        let ty = self.union(list, data, ctx)?;
+        Ok(Slot {
             ty,
             nullable: false,
-        }))
+        })
     }
 
     /// `anyOf: [$ref]`, Stripe's way to make a reference nullable.
@@ -249,11 +257,11 @@ impl Converter<'_> {
     /// `anyOf: [string, $ref]` with `x-expansionResources`: an id or the object.
     fn maybe_expandable(
         &mut self,
-        schema: &Schema,
+        data: &SchemaData,
         list: &[ReferenceOr<Schema>],
         ctx: &Ctx,
     ) -> Result<Option<TypeId>, Error> {
-        let ext = StripeExt::of(&schema.schema_data);
+        let ext = StripeExt::of(data);
         let [target] = ext.expansion_resources.as_slice() else {
             if ext.expansion_resources.len() > 1 {
                 return Ok(Some(
