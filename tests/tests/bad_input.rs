@@ -22,7 +22,12 @@ fn malformed_yaml_names_file_line_and_column() {
 
 #[test]
 fn malformed_json_names_file_line_and_column() {
-    let err = generator::build_ir("{\n  \"openapi\": \"3.0.0\",\n  \"info\": }", "spec.json", &Portion::identity()).unwrap_err();
+    let err = generator::build_ir(
+        "{\n  \"openapi\": \"3.0.0\",\n  \"info\": }",
+        "spec.json",
+        &Portion::identity(),
+    )
+    .unwrap_err();
     assert!(err.to_string().starts_with("spec.json:3:"), "{err}");
 }
 
@@ -39,7 +44,10 @@ fn a_missing_ref_names_the_pointer_that_made_it() {
 fn an_unsupported_path_shape_names_the_operation() {
     let err = build("bad/unsupported_path.yaml").unwrap_err();
     let message = err.to_string();
-    assert!(message.starts_with("#/paths/~1v1~1test~1a~1b~1c~1d/get: unsupported"), "{message}");
+    assert!(
+        message.starts_with("#/paths/~1v1~1test~1a~1b~1c~1d/get: unsupported"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -58,9 +66,19 @@ fn unsupported_schemas_fall_back_to_json_with_a_warning() {
 #[test]
 fn two_schemas_with_one_rust_name_are_an_error_naming_both() {
     let err = build("bad/name_collision.yaml").unwrap_err();
-    let Error::NameCollision { name, first, second } = &err else { panic!("{err}") };
+    let Error::NameCollision {
+        name,
+        first,
+        second,
+    } = &err
+    else {
+        panic!("{err}")
+    };
     assert_eq!(name, "TestWidgetColor");
-    assert!(first.contains("test.widget") && second.contains("test.widget"), "{err}");
+    assert!(
+        first.contains("test.widget") && second.contains("test.widget"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -89,7 +107,10 @@ fn a_checksum_mismatch_shows_both_hashes() {
     let err = source::read_checked(&pin, &path, Origin::Cache).unwrap_err();
     let message = err.to_string();
     let actual = source::sha256_hex(&std::fs::read(&path).unwrap());
-    assert!(message.contains(&pin.sha256) && message.contains(&actual), "{message}");
+    assert!(
+        message.contains(&pin.sha256) && message.contains(&actual),
+        "{message}"
+    );
     // An explicit --spec file of another release is allowed, and says so.
     let explicit = source::read_checked(&pin, &path, Origin::Explicit).unwrap();
     assert_eq!(explicit.release, None);
