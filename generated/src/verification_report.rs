@@ -21,13 +21,13 @@ pub struct ListVerificationReports {
     #[serde(skip_serializing_if = "Option::is_none")]
     created: Option<crate::models::ListVerificationReportsCreated>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    ending_before: Option<String>,
+    ending_before: Option<crate::ids::VerificationReportId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    starting_after: Option<String>,
+    starting_after: Option<crate::ids::VerificationReportId>,
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
     type_: Option<crate::models::ListVerificationReportsType>,
@@ -56,8 +56,8 @@ impl ListVerificationReports {
         self
     }
     /// A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, starting with `obj_bar`, your subsequent call can include `ending_before=obj_bar` in order to fetch the previous page of the list.
-    pub fn ending_before(mut self, value: impl Into<String>) -> Self {
-        self.ending_before = Some(value.into());
+    pub fn ending_before(mut self, value: &crate::ids::VerificationReportId) -> Self {
+        self.ending_before = Some(value.clone());
         self
     }
     /// Specifies which fields in the response should be expanded.
@@ -73,8 +73,8 @@ impl ListVerificationReports {
         self
     }
     /// A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list. For instance, if you make a list request and receive 100 objects, ending with `obj_foo`, your subsequent call can include `starting_after=obj_foo` in order to fetch the next page of the list.
-    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
+    pub fn starting_after(mut self, value: &crate::ids::VerificationReportId) -> Self {
+        self.starting_after = Some(value.clone());
         self
     }
     /// Only return VerificationReports of this type

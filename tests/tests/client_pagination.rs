@@ -70,7 +70,7 @@ async fn replaces_the_callers_starting_after() {
         .await;
 
     let sessions: Vec<VerificationSession> = VerificationSession::list()
-        .starting_after("vs_0")
+        .starting_after(&"vs_0".parse().unwrap())
         .paginate(&client(&server), RequestOptions::new())
         .try_collect()
         .await
@@ -96,7 +96,7 @@ async fn pages_backwards_with_ending_before() {
         .await;
 
     let sessions: Vec<VerificationSession> = VerificationSession::list()
-        .ending_before("vs_9")
+        .ending_before(&"vs_9".parse().unwrap())
         .paginate(&client(&server), RequestOptions::new())
         .try_collect()
         .await

@@ -11,6 +11,9 @@ use crate::spec::Pointer;
 use crate::Error;
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
+/// List parameters that name an object of the list as a cursor.
+const CURSORS: [&str; 2] = ["starting_after", "ending_before"];
+
 /// Where a path sits in the API: the collection (`verification_sessions`),
 /// whether an id follows it, and the action after the id (`cancel`).
 struct Route<'p> {
@@ -51,6 +54,11 @@ impl<'p> Route<'p> {
                 "path is not `collection`, `collection/action`, `collection/{id}` or `collection/{id}/action`",
             )),
         }
+    }
+
+    /// The collection itself, not one object or an action: where lists are.
+    fn is_collection(&self) -> bool {
+        self.id_param.is_none() && self.action.is_none()
     }
 
     /// The resource the collection holds (`verification_sessions` -> `verification_session`).
@@ -141,10 +149,13 @@ impl Converter<'_> {
                 naming::nested(request_type, &data.name),
             );
             let slot = self.schema(schema, &ctx)?;
-            let ty = if location == "path"
-                && route.id_param == Some(data.name.as_str())
-                && self.ids_object(object)
-            {
+            // A path parameter after the collection, and a list's cursors,
+            // are ids of the collection's resource.
+            let is_id = match location {
+                "path" => route.id_param == Some(data.name.as_str()),
+                _ => route.is_collection() && CURSORS.contains(&data.name.as_str()),
+            };
+            let ty = if is_id && self.ids_object(object) {
                 self.id_type(object)?
             } else {
                 self.maybe_id(&data.name, slot.ty, None)?
