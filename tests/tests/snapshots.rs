@@ -60,5 +60,6 @@ snapshot_tests!(
     keywords,
     nested_inline,
     maps,
-    recursive
+    recursive,
+    operations
 );
