@@ -227,8 +227,30 @@ fn root_exports(ir: &Ir) -> (Vec<String>, Vec<String>) {
     (models.into_iter().collect(), ids.into_iter().collect())
 }
 
+/// Whether generated code calls the runtime module's crate-internal
+/// helpers: `form` encodes request parameters, `path` encodes ids into
+/// paths, `id` defines id types. A portion without such operations or
+/// resources leaves them unused, which must not become a warning.
+fn helpers_used(ir: &Ir, module: &str) -> bool {
+    match module {
+        "form" => !ir.operations.is_empty(),
+        "path" => ir.operations.iter().any(|op| !op.path_params.is_empty()),
+        "id" => ir.types.iter().any(|e| matches!(e.kind, TypeKind::Id(_))),
+        _ => true,
+    }
+}
+
+fn runtime_module(ir: &Ir, module: &str) -> TokenStream {
+    let name = ident(module);
+    if helpers_used(ir, module) {
+        quote!(mod #name;)
+    } else {
+        quote!(#[allow(dead_code, unused_macros, unused_imports)] mod #name;)
+    }
+}
+
 fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream {
-    let runtime = runtime.iter().map(|m| ident(m));
+    let runtime = runtime.iter().map(|m| runtime_module(ir, m));
     let operation_modules: BTreeSet<&str> =
         ir.operations.iter().map(|o| o.module.as_str()).collect();
     let operation_modules = operation_modules.into_iter().map(|m| {
@@ -249,7 +271,7 @@ fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
-        #(mod #runtime;)*
+        #(#runtime)*
         mod ids;
         pub mod models;
         #(#operation_modules)*
