@@ -184,11 +184,16 @@ impl<'a> Converter<'a> {
     /// (`verification_session` -> `identity.verification_session`).
     fn referenced_resource(&self, wire_name: &str) -> Option<String> {
         let object = format!("{}{wire_name}", self.portion.schema_namespace);
-        self.selection
-            .schemas
-            .iter()
-            .filter_map(|n| self.spec.component(n)?.as_item())
-            .any(|s| StripeExt::of(&s.schema_data).resource_id.as_deref() == Some(&object))
-            .then_some(object)
+        self.resource_type(&object).map(|_| object)
+    }
+
+    /// The reserved type of the selected schema that is the resource
+    /// `object` (its `x-resourceId`), if there is one.
+    fn resource_type(&self, object: &str) -> Option<TypeId> {
+        self.by_schema.iter().find_map(|(name, id)| {
+            let schema = self.spec.component(name)?.as_item()?;
+            let resource = StripeExt::of(&schema.schema_data).resource_id;
+            (resource.as_deref() == Some(object)).then_some(*id)
+        })
     }
 }

@@ -155,7 +155,7 @@ impl Converter<'_> {
                 "path" => route.id_param == Some(data.name.as_str()),
                 _ => route.is_collection() && CURSORS.contains(&data.name.as_str()),
             };
-            let ty = if is_id && self.ids_object(object) {
+            let ty = if is_id && self.resource_type(object).is_some() {
                 self.id_type(object)?
             } else {
                 self.maybe_id(&data.name, slot.ty, None)?
@@ -168,27 +168,6 @@ impl Converter<'_> {
             }
         }
         Ok((path_params, query))
-    }
-
-    /// The selected schema that is the resource `object`, if any.
-    fn resource_type(&self, object: &str) -> Option<TypeId> {
-        self.by_schema.iter().find_map(|(name, id)| {
-            let schema = self.spec.component(name)?.as_item()?;
-            (crate::spec::StripeExt::of(&schema.schema_data)
-                .resource_id
-                .as_deref()
-                == Some(object))
-            .then_some(*id)
-        })
-    }
-
-    fn ids_object(&self, object: &str) -> bool {
-        self.referenced_resource(
-            object
-                .strip_prefix(&self.portion.schema_namespace)
-                .unwrap_or(object),
-        )
-        .is_some()
     }
 
     /// The form body's properties as request parameters.
