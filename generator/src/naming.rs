@@ -14,8 +14,18 @@
 //!   object name), then the operations (sorted by path and method), with
 //!   fields in spec order, so the rule gives the same name on every run.
 //! * Any other schema keeps its own name in UpperCamelCase (`address` is `Address`).
+//! * Names of schemas with names of their own are fixed before anything else,
+//!   so they never move. A resource whose short name another schema already
+//!   has keeps its namespace: in the Issuing portion `card` is `Card` and
+//!   `issuing.card` is `IssuingCard`.
+//! * An inline type whose field-path name is already a schema's gives way by
+//!   adding what it is: `Object`, `Enum` or `Union`. Any other clash is an
+//!   error naming both schemas, never a silently renamed type.
 //! * Request types are the verb and the resource (`CreateVerificationSession`),
 //!   their inline parameter types the request type plus the parameter path.
+//!   Verbs follow the route: `list`, `create`, `retrieve`, `update`, `delete`,
+//!   an action's own name (`cancel`), and `retrieve_<action>` or
+//!   `list_<action>` for an action read with GET.
 //! * Fields are snake_case; a Rust keyword gets a trailing underscore (`type_`).
 //!   Enum variants are UpperCamelCase; a value with no letters becomes `Empty`,
 //!   a value starting with a digit gets a `V` in front.

@@ -74,11 +74,9 @@ fn two_schemas_with_one_rust_name_are_an_error_naming_both() {
     else {
         panic!("{err}")
     };
-    assert_eq!(name, "TestWidgetColor");
-    assert!(
-        first.contains("test.widget") && second.contains("test.widget"),
-        "{err}"
-    );
+    assert_eq!(name, "TestAB");
+    assert_eq!(first, "#/components/schemas/test.a-b");
+    assert_eq!(second, "#/components/schemas/test.a_b");
 }
 
 #[test]

@@ -61,5 +61,6 @@ snapshot_tests!(
     nested_inline,
     maps,
     recursive,
-    operations
+    operations,
+    inline_gives_way
 );

@@ -22,6 +22,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     for name in &selection.schemas {
         cx.reserve(name);
     }
+    cx.fix_component_names()?;
     for name in cx.resource_schemas() {
         cx.named(&name, None)?;
     }
@@ -68,6 +69,8 @@ pub(crate) struct Converter<'a> {
     started: BTreeSet<String>,
     /// Every Rust name handed out, with the origin that claimed it.
     names: BTreeMap<String, String>,
+    /// Names of component schemas, fixed before conversion.
+    fixed: BTreeMap<String, String>,
     shapes: BTreeMap<Shape, TypeId>,
     /// Id types by resource object name.
     ids: BTreeMap<String, TypeId>,
@@ -84,6 +87,7 @@ impl<'a> Converter<'a> {
             by_schema: BTreeMap::new(),
             started: BTreeSet::new(),
             names: BTreeMap::new(),
+            fixed: BTreeMap::new(),
             shapes: BTreeMap::new(),
             ids: BTreeMap::new(),
             warnings: Vec::new(),
@@ -111,19 +115,66 @@ impl<'a> Converter<'a> {
             .collect()
     }
 
-    /// Records a Rust name, failing if a different origin already has it.
-    fn claim(&mut self, name: &str, origin: &str) -> Result<(), Error> {
-        match self.names.get(name) {
-            Some(first) if first != origin => Err(Error::NameCollision {
-                name: name.to_owned(),
-                first: first.clone(),
-                second: origin.to_owned(),
-            }),
-            _ => {
-                self.names.insert(name.to_owned(), origin.to_owned());
-                Ok(())
+    /// Records a Rust name for `origin` and returns it. A name another
+    /// origin holds is tried once more with `suffix` (the kind of item:
+    /// `Object`, `Enum`, `Union`), so an inline type gives way to a schema
+    /// whose own name it would take; with no suffix, or on a second clash,
+    /// it is an error naming both origins.
+    fn claim(&mut self, name: &str, origin: &str, suffix: &str) -> Result<String, Error> {
+        let mut candidates = vec![name.to_owned()];
+        if !suffix.is_empty() {
+            candidates.push(format!("{name}{suffix}"));
+        }
+        for candidate in candidates {
+            match self.names.get(&candidate) {
+                Some(holder) if holder != origin => continue,
+                _ => {
+                    self.names.insert(candidate.clone(), origin.to_owned());
+                    return Ok(candidate);
+                }
             }
         }
+        Err(Error::NameCollision {
+            name: name.to_owned(),
+            first: self.names.get(name).cloned().unwrap_or_default(),
+            second: origin.to_owned(),
+        })
+    }
+
+    /// Fixes the names of component schemas that have names of their own
+    /// before anything is converted, so an inline type can never take one.
+    /// Plain schemas go first; then the portion's resources take their short
+    /// name (`issuing.card` -> `Card`), or keep their namespace
+    /// (`IssuingCard`) when another schema already has the short one.
+    /// Codename schemas are named later, at their first use.
+    fn fix_component_names(&mut self) -> Result<(), Error> {
+        let mut resources = Vec::new();
+        for schema in &self.selection.schemas {
+            let Some(item) = self.spec.component(schema).and_then(|c| c.as_item()) else {
+                continue;
+            };
+            let origin = Pointer::schema(schema).to_string();
+            let name = match StripeExt::of(&item.schema_data).resource_id {
+                Some(object) if object.starts_with(&self.portion.schema_namespace) => {
+                    resources.push((schema.clone(), object, origin));
+                    continue;
+                }
+                Some(object) => naming::type_name(&object),
+                None if naming::is_codename(schema, &self.portion.codename_prefixes) => continue,
+                None => naming::type_name(schema),
+            };
+            let name = self.claim(&name, &origin, "")?;
+            self.fixed.insert(schema.clone(), name);
+        }
+        for (schema, object, origin) in resources {
+            let short = naming::resource_name(&object, &self.portion.schema_namespace);
+            let name = match self.names.contains_key(&short) {
+                false => self.claim(&short, &origin, "")?,
+                true => self.claim(&naming::type_name(&object), &origin, "")?,
+            };
+            self.fixed.insert(schema, name);
+        }
+        Ok(())
     }
 
     fn shape(&mut self, shape: Shape, origin: &Pointer) -> TypeId {
@@ -158,12 +209,12 @@ impl<'a> Converter<'a> {
         if let Some(id) = self.ids.get(object) {
             return Ok(*id);
         }
-        let name = format!(
-            "{}Id",
-            naming::resource_name(object, &self.portion.schema_namespace)
-        );
+        let resource = self
+            .resource_schema(object)
+            .and_then(|schema| self.fixed.get(schema).cloned())
+            .unwrap_or_else(|| naming::resource_name(object, &self.portion.schema_namespace));
         let origin = format!("id of {object}");
-        self.claim(&name, &origin)?;
+        let name = self.claim(&format!("{resource}Id"), &origin, "")?;
         let prefix = self
             .portion
             .id_prefix(object)
@@ -190,10 +241,17 @@ impl<'a> Converter<'a> {
     /// The reserved type of the selected schema that is the resource
     /// `object` (its `x-resourceId`), if there is one.
     fn resource_type(&self, object: &str) -> Option<TypeId> {
-        self.by_schema.iter().find_map(|(name, id)| {
-            let schema = self.spec.component(name)?.as_item()?;
-            let resource = StripeExt::of(&schema.schema_data).resource_id;
-            (resource.as_deref() == Some(object)).then_some(*id)
+        self.resource_schema(object)
+            .map(|schema| self.by_schema[schema])
+    }
+
+    /// The name of the selected schema that is the resource `object`.
+    fn resource_schema(&self, object: &str) -> Option<&str> {
+        self.by_schema.keys().map(String::as_str).find(|name| {
+            let Some(schema) = self.spec.component(name).and_then(|c| c.as_item()) else {
+                return false;
+            };
+            StripeExt::of(&schema.schema_data).resource_id.as_deref() == Some(object)
         })
     }
 }

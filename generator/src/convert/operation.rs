@@ -66,9 +66,15 @@ impl<'p> Route<'p> {
         self.collection.strip_suffix('s').unwrap_or(self.collection)
     }
 
-    /// The verb a user would guess for this route and method.
-    fn verb(&self, method: Method) -> String {
+    /// The verb a user would guess for this route and method. An action read
+    /// with GET is `retrieve_<action>` (`list_<action>` when it returns a
+    /// list), so it never clashes with the POST that changes it.
+    fn verb(&self, method: Method, returns_list: bool) -> String {
         match (self.id_param, self.action, method) {
+            (_, Some(action), Method::Get) if returns_list => {
+                format!("list_{}", naming::field_name(action))
+            }
+            (_, Some(action), Method::Get) => format!("retrieve_{}", naming::field_name(action)),
             (_, Some(action), _) => naming::field_name(action),
             (None, None, Method::Get) => "list".to_owned(),
             (None, None, Method::Post) => "create".to_owned(),
@@ -88,13 +94,15 @@ impl Converter<'_> {
     ) -> Result<Operation, Error> {
         let at = Pointer::path(path).push(method.as_str());
         let route = Route::parse(path, &self.portion.path_prefix, &at)?;
-        let verb = route.verb(method);
+        let (success, success_at) = success_schema(op, &at)?;
+        let verb = route.verb(method, list_item(success).is_some());
         let noun = if verb == "list" {
             route.collection
         } else {
             route.resource()
         };
-        let request_type = format!("{}{}", naming::type_name(&verb), naming::type_name(noun));
+        let name = format!("{}{}", naming::type_name(&verb), naming::type_name(noun));
+        let request_type = self.claim(&name, &at.to_string(), "")?;
         let operation_id = op
             .operation_id
             .clone()
@@ -103,7 +111,7 @@ impl Converter<'_> {
         let (path_params, mut params) = self.parameters(op, &at, &request_type, &route, &object)?;
         params.extend(self.body_params(op, &at, &request_type)?);
         params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-        let response = self.response(op, &at, &request_type)?;
+        let response = self.response(success, success_at, &request_type)?;
         Ok(Operation {
             operation_id,
             method,
@@ -226,28 +234,10 @@ impl Converter<'_> {
     /// The 200 response: a list page (`object: list` with `data`) or one object.
     fn response(
         &mut self,
-        op: &openapiv3::Operation,
-        at: &Pointer,
+        schema: &ReferenceOr<Schema>,
+        here: Pointer,
         request_type: &str,
     ) -> Result<Response, Error> {
-        let found = op
-            .responses
-            .responses
-            .iter()
-            .find_map(|(status, r)| match (status, r) {
-                (StatusCode::Code(200), ReferenceOr::Item(r)) => {
-                    r.content.get("application/json")?.schema.as_ref()
-                }
-                _ => None,
-            });
-        let here = at
-            .push("responses")
-            .push(200)
-            .push("content")
-            .push("application/json")
-            .push("schema");
-        let schema =
-            found.ok_or_else(|| Error::unsupported(&here, "operation has no JSON 200 response"))?;
         if let Some(item) = list_item(schema) {
             let ctx = Ctx::new(
                 here.push("properties").push("data").push("items"),
@@ -257,6 +247,36 @@ impl Converter<'_> {
         }
         let ctx = Ctx::new(here, format!("{request_type}Response"));
         Ok(Response::Object(self.schema(schema, &ctx)?.ty))
+    }
+}
+
+/// The JSON schema of the 200 response, and its pointer.
+fn success_schema<'o>(
+    op: &'o openapiv3::Operation,
+    at: &Pointer,
+) -> Result<(&'o ReferenceOr<Schema>, Pointer), Error> {
+    let here = at
+        .push("responses")
+        .push(200)
+        .push("content")
+        .push("application/json")
+        .push("schema");
+    let found = op
+        .responses
+        .responses
+        .iter()
+        .find_map(|(status, r)| match (status, r) {
+            (StatusCode::Code(200), ReferenceOr::Item(r)) => {
+                r.content.get("application/json")?.schema.as_ref()
+            }
+            _ => None,
+        });
+    match found {
+        Some(schema) => Ok((schema, here)),
+        None => Err(Error::unsupported(
+            &here,
+            "operation has no JSON 200 response",
+        )),
     }
 }
 

@@ -73,7 +73,7 @@ impl Converter<'_> {
                 target: schema.to_owned(),
             })?;
         let resolved = self.spec.schema(item, &at)?;
-        let name = self.component_name(schema, resolved.schema, hint);
+        let name = self.component_name(schema, hint);
         let ctx = Ctx {
             at,
             name,
@@ -90,24 +90,23 @@ impl Converter<'_> {
         Ok(id)
     }
 
-    fn component_name(&self, schema: &str, s: &Schema, hint: Option<&str>) -> String {
-        let ext = StripeExt::of(&s.schema_data);
-        if let Some(resource) = ext.resource_id {
-            return naming::resource_name(&resource, &self.portion.schema_namespace);
+    /// The fixed name of a schema with a name of its own, or the field-path
+    /// name (`hint`) a codename schema takes at its first use.
+    fn component_name(&self, schema: &str, hint: Option<&str>) -> String {
+        if let Some(fixed) = self.fixed.get(schema) {
+            return fixed.clone();
         }
-        if naming::is_codename(schema, &self.portion.codename_prefixes) {
-            if let Some(hint) = hint {
-                return hint.to_owned();
-            }
-            let bare = self
-                .portion
-                .codename_prefixes
-                .iter()
-                .find_map(|p| schema.strip_prefix(p.as_str()))
-                .unwrap_or(schema);
-            return naming::type_name(bare);
+        if let Some(hint) = hint {
+            return hint.to_owned();
         }
-        naming::type_name(schema)
+        // A codename schema nothing refers to: its name without the codename.
+        let bare = self
+            .portion
+            .codename_prefixes
+            .iter()
+            .find_map(|p| schema.strip_prefix(p.as_str()))
+            .unwrap_or(schema);
+        naming::type_name(bare)
     }
 
     /// Converts a schema or a reference to one.
@@ -279,8 +278,34 @@ impl Converter<'_> {
         if !self.selection.contains(target) {
             return Ok(Some(self.shape(Shape::Json, &ctx.at)));
         }
+        if !self.is_identified_resource(target) {
+            let reason =
+                format!("expandable to `{target}`, which has no required `id` and `x-resourceId`");
+            return Ok(Some(self.json_fallback(&ctx.at, reason)));
+        }
         let object = self.named(target, Some(&ctx.name))?;
         Ok(Some(self.shape(Shape::Expandable(object), &ctx.at)))
+    }
+
+    /// Whether a component is a resource that always carries its id, which
+    /// `Expandable` needs to give the id of an expanded object.
+    fn is_identified_resource(&self, schema: &str) -> bool {
+        let Some(item) = self.spec.component(schema).and_then(|c| c.as_item()) else {
+            return false;
+        };
+        let SchemaKind::Type(Type::Object(object)) = &item.schema_kind else {
+            return false;
+        };
+        let id_is_string = match object.properties.get("id") {
+            Some(ReferenceOr::Item(id)) => {
+                !id.schema_data.nullable
+                    && matches!(id.schema_kind, SchemaKind::Type(Type::String(_)))
+            }
+            _ => false,
+        };
+        StripeExt::of(&item.schema_data).resource_id.is_some()
+            && object.required.iter().any(|r| r == "id")
+            && id_is_string
     }
 
     /// `anyOf: [X, enum: [""]]`: a parameter that can be cleared with `""`.
@@ -321,14 +346,11 @@ impl Converter<'_> {
             return Ok(json);
         }
         let origin = ctx.at.to_string();
-        self.claim(&ctx.name, &origin)?;
+        let name = self.claim(&ctx.name, &origin, "Union")?;
         let mut variants: Vec<(String, TypeId)> = Vec::new();
         for (i, member) in list.iter().enumerate() {
             let label = self.member_label(member, &ctx.at)?;
-            let child = Ctx::new(
-                ctx.at.push("anyOf").push(i),
-                naming::nested(&ctx.name, &label),
-            );
+            let child = Ctx::new(ctx.at.push("anyOf").push(i), naming::nested(&name, &label));
             let ty = self.schema(member, &child)?.ty;
             let mut name = naming::type_name(&label);
             if variants.iter().any(|(n, _)| *n == name) {
@@ -337,7 +359,7 @@ impl Converter<'_> {
             variants.push((name, ty));
         }
         let def = UnionDef {
-            name: ctx.name.clone(),
+            name,
             docs: data.description.as_deref().and_then(docs::markdown),
             variants,
         };
@@ -397,8 +419,8 @@ impl Converter<'_> {
             return Ok(self.shape(Shape::Primitive(Primitive::String), &ctx.at));
         }
         let origin = ctx.at.to_string();
-        self.claim(&ctx.name, &origin)?;
-        let def = string_enum(&ctx.name, data.description.as_deref(), &values);
+        let name = self.claim(&ctx.name, &origin, "Enum")?;
+        let def = string_enum(&name, data.description.as_deref(), &values);
         Ok(self.place(ctx, origin, TypeKind::Enum(def)))
     }
 
@@ -417,7 +439,11 @@ impl Converter<'_> {
             }
         }
         let origin = ctx.at.to_string();
-        self.claim(&ctx.name, &origin)?;
+        let name = self.claim(&ctx.name, &origin, "Object")?;
+        let ctx = &Ctx {
+            name,
+            ..ctx.clone()
+        };
         // Reserve the struct's id before its fields, so nested names and
         // cycles through inline objects find it.
         let id = self.place(ctx, origin, TypeKind::Pending);
