@@ -1,11 +1,12 @@
-//! Every one-construct spec under `tests/specs/` must generate a crate that
+//! Every one-construct spec under `tests/specs/`, and the `apps` namespace of
+//! the pinned spec (as `--portion apps` makes it), must generate a crate that
 //! compiles with warnings denied, not only text that matches its snapshot.
 //!
 //! The crates are checked together as one throwaway workspace under
 //! `target/spec-check/`, with its own target directory so this test never
 //! waits on the lock of the build that runs it.
 
-use codegen_tests::root;
+use codegen_tests::{pinned_spec, root};
 use generator::emit::Provenance;
 use generator::Portion;
 use std::path::Path;
@@ -63,25 +64,25 @@ fn generate_into(spec: &Path, dir: &Path) -> String {
         .to_string_lossy()
         .replace('_', "-");
     let text = with_error_schemas(&std::fs::read_to_string(spec).unwrap());
+    write_crate(&text, &Portion::namespace("test"), &stem, dir);
+    stem
+}
+
+/// Generates `portion` of `text` as the crate `spec-{stem}` under `dir`.
+fn write_crate(text: &str, portion: &Portion, stem: &str, dir: &Path) {
     let provenance = Provenance {
-        file: stem.clone(),
+        file: stem.to_owned(),
         release: Some("test".into()),
         sha256: String::new(),
     };
-    let mut generated = generator::generate(
-        &text,
-        &provenance,
-        &Portion::namespace("test"),
-        &root().join("templates"),
-    )
-    .unwrap();
+    let templates = root().join("templates");
+    let mut generated = generator::generate(text, &provenance, portion, &templates).unwrap();
     let manifest = generated.files.files.get_mut("Cargo.toml").unwrap();
     *manifest = manifest.replace(
         "name = \"stripe-identity\"",
         &format!("name = \"spec-{stem}\""),
     );
-    generated.files.write(&dir.join(&stem)).unwrap();
-    stem
+    generated.files.write(&dir.join(stem)).unwrap();
 }
 
 #[test]
@@ -97,6 +98,14 @@ fn every_test_spec_generates_a_crate_that_compiles() {
     for spec in &specs {
         members.push(format!("\"{}\"", generate_into(spec, &work)));
     }
+    // A second real namespace of the pinned spec, as `--portion apps` makes it.
+    write_crate(
+        &pinned_spec().text,
+        &Portion::namespace("apps"),
+        "portion-apps",
+        &work,
+    );
+    members.push("\"portion-apps\"".to_owned());
     let manifest = format!(
         "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
@@ -118,6 +127,6 @@ fn every_test_spec_generates_a_crate_that_compiles() {
         "generated crates do not compile:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(members.len(), specs.len());
+    assert_eq!(members.len(), specs.len() + 1);
     assert!(specs.len() >= 9);
 }
