@@ -45,13 +45,7 @@ const KEYWORDS: &[&str] = &[
 
 /// A type name from any wire string (`gelato_document_report`, `identity.verification_session`).
 pub fn type_name(wire: &str) -> String {
-    let name = wire.to_upper_camel_case();
-    match name.chars().next() {
-        None => "Unnamed".to_owned(),
-        Some(c) if c.is_ascii_digit() => format!("V{name}"),
-        Some(_) if name == "Self" => "Self_".to_owned(),
-        Some(_) => name,
-    }
+    upper_camel(wire, "Unnamed")
 }
 
 /// A struct field, function or module name from a wire name.
@@ -67,9 +61,15 @@ pub fn field_name(wire: &str) -> String {
 
 /// An enum variant name from a wire value (`requires_input`, `[redacted]`, `""`).
 pub fn variant_name(wire: &str) -> String {
+    upper_camel(wire, "Empty")
+}
+
+/// UpperCamelCase that is always an identifier: `empty` when nothing of the
+/// wire string survives, a `V` before a leading digit, `Self` escaped.
+fn upper_camel(wire: &str, empty: &str) -> String {
     let name = wire.to_upper_camel_case();
     match name.chars().next() {
-        None => "Empty".to_owned(),
+        None => empty.to_owned(),
         Some(c) if c.is_ascii_digit() => format!("V{name}"),
         Some(_) if name == "Self" => "Self_".to_owned(),
         Some(_) => name,
