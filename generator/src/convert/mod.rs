@@ -74,6 +74,8 @@ pub(crate) struct Converter<'a> {
     shapes: BTreeMap<Shape, TypeId>,
     /// Id types by resource object name.
     ids: BTreeMap<String, TypeId>,
+    /// Selected resource schemas by object name (`x-resourceId`).
+    resources: BTreeMap<String, String>,
     warnings: Vec<Warning>,
 }
 
@@ -90,6 +92,7 @@ impl<'a> Converter<'a> {
             fixed: BTreeMap::new(),
             shapes: BTreeMap::new(),
             ids: BTreeMap::new(),
+            resources: resource_index(spec, selection),
             warnings: Vec::new(),
         }
     }
@@ -247,11 +250,21 @@ impl<'a> Converter<'a> {
 
     /// The name of the selected schema that is the resource `object`.
     fn resource_schema(&self, object: &str) -> Option<&str> {
-        self.by_schema.keys().map(String::as_str).find(|name| {
-            let Some(schema) = self.spec.component(name).and_then(|c| c.as_item()) else {
-                return false;
-            };
-            StripeExt::of(&schema.schema_data).resource_id.as_deref() == Some(object)
-        })
+        self.resources.get(object).map(String::as_str)
     }
+}
+
+/// Selected schemas that are resources, by object name. Should two schemas
+/// claim one object, the first in name order is the resource.
+fn resource_index(spec: &Spec, selection: &Selection<'_>) -> BTreeMap<String, String> {
+    let mut index = BTreeMap::new();
+    for name in &selection.schemas {
+        let Some(schema) = spec.component(name).and_then(|c| c.as_item()) else {
+            continue;
+        };
+        if let Some(object) = StripeExt::of(&schema.schema_data).resource_id {
+            index.entry(object).or_insert_with(|| name.clone());
+        }
+    }
+    index
 }
