@@ -62,5 +62,5 @@ snapshot_tests!(
     maps,
     recursive,
     operations,
-    inline_gives_way
+    name_clashes
 );
