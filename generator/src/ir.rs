@@ -35,6 +35,7 @@ impl Ir {
             TypeKind::Enum(e) => Some(&e.name),
             TypeKind::Union(u) => Some(&u.name),
             TypeKind::Id(i) => Some(&i.name),
+            TypeKind::EventPayload(p) => Some(&p.name),
             _ => None,
         }
     }
@@ -71,6 +72,8 @@ pub enum TypeKind {
     /// Opaque JSON, for references cut from the portion or shapes reported
     /// in [`Ir::warnings`].
     Json,
+    /// The object a webhook event carries, chosen by the event's type.
+    EventPayload(EventPayloadDef),
     /// An id reserved for a schema still being converted. None survive
     /// conversion.
     Pending,
@@ -151,6 +154,31 @@ pub struct IdDef {
     pub object: String,
     /// The prefix every id of this resource starts with (`vs_`).
     pub prefix: String,
+}
+
+/// The object of a webhook event (`data.object`), decoded by the event's
+/// `type`: a variant per event type of the portion, and a catch-all that
+/// keeps any other type with its raw JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventPayloadDef {
+    pub name: String,
+    pub variants: Vec<EventVariant>,
+    /// Name of the variant that keeps event types the spec does not list.
+    pub catch_all: String,
+    /// The envelope struct (`Event`), whose `type` field selects the variant.
+    pub envelope: TypeId,
+    /// The struct whose `object` field holds the payload (`data`).
+    pub data: TypeId,
+}
+
+/// One event type and the resource it carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventVariant {
+    /// The event type (`identity.verification_session.verified`).
+    pub wire_name: String,
+    pub rust_name: String,
+    /// The object the event carries (`VerificationSession`).
+    pub object: TypeId,
 }
 
 /// One API operation.

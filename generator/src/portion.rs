@@ -38,6 +38,7 @@ impl Portion {
             error_schema: s("error"),
             codename_prefixes: vec![s("gelato_")],
             id_prefixes: vec![
+                (s("event"), s("evt_")),
                 (s("identity.verification_report"), s("vr_")),
                 (s("identity.verification_session"), s("vs_")),
             ],
@@ -48,15 +49,16 @@ impl Portion {
         }
     }
 
-    /// A portion for another namespace, with no id prefixes or secrets known.
+    /// A portion for another namespace, with no id prefixes of its own or secrets known.
     pub fn namespace(name: &str) -> Self {
+        let s = |v: &str| v.to_owned();
         Portion {
             name: name.to_owned(),
             path_prefix: format!("/v1/{name}/"),
             schema_namespace: format!("{name}."),
             error_schema: "error".to_owned(),
             codename_prefixes: Vec::new(),
-            id_prefixes: Vec::new(),
+            id_prefixes: vec![(s("event"), s("evt_"))],
             secret_fields: Vec::new(),
         }
     }
@@ -75,6 +77,18 @@ impl Portion {
             .iter()
             .find(|(r, _)| r == resource)
             .map(|(_, p)| p.as_str())
+    }
+
+    /// Where the route of `path` starts, and the namespace of the resource it
+    /// serves: the portion's own prefix and namespace, or Stripe's top level
+    /// (`/v1/`, no namespace) for the global resources a portion also uses,
+    /// such as events.
+    pub(crate) fn route_base(&self, path: &str) -> (&str, &str) {
+        if path.starts_with(&self.path_prefix) {
+            (&self.path_prefix, &self.schema_namespace)
+        } else {
+            ("/v1/", "")
+        }
     }
 
     pub(crate) fn is_secret(&self, resource: &str, field: &str) -> bool {

@@ -62,5 +62,6 @@ snapshot_tests!(
     maps,
     recursive,
     operations,
-    name_clashes
+    name_clashes,
+    events
 );

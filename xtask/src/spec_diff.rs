@@ -277,7 +277,7 @@ impl Rule {
             (Kind::Parameter, _) => Rule::NewOptionalParameter,
             (Kind::Field, Side::Request) => Rule::NewRequestField,
             (Kind::Field, Side::Response) => Rule::NewResponseField,
-            (Kind::Value, _) => Rule::NewEnumValue,
+            (Kind::Value | Kind::EventType, _) => Rule::NewEnumValue,
             (Kind::Variant, Side::Request) => Rule::NewRequestVariant,
             (Kind::Variant, Side::Response) => Rule::NewResponseVariant,
             _ => Rule::NewItem,
@@ -369,6 +369,7 @@ fn summary(item: &Item) -> String {
     match item.kind {
         Kind::Value | Kind::Operation | Kind::Resource | Kind::Type => String::new(),
         Kind::Response | Kind::Variant => item.ty.clone(),
+        Kind::EventType => format!("carries {}", item.ty),
         Kind::Parameter | Kind::PathParameter | Kind::Field => {
             format!("{}, {}", item.ty, item.presence())
         }

@@ -6,6 +6,7 @@
 //! at, even inside a cycle. Cycles get their `Box` afterwards (`cycles.rs`).
 
 mod cycles;
+mod events;
 mod operation;
 mod schema;
 
@@ -34,6 +35,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     for name in &selection.schemas {
         cx.named(name, None)?;
     }
+    cx.events()?;
     let mut types = cx.types;
     cycles::box_cycles(&mut types);
     let mut warnings = cx.warnings;

@@ -93,7 +93,8 @@ impl Converter<'_> {
         op: &openapiv3::Operation,
     ) -> Result<Operation, Error> {
         let at = Pointer::path(path).push(method.as_str());
-        let route = Route::parse(path, &self.portion.path_prefix, &at)?;
+        let (prefix, namespace) = self.portion.route_base(path);
+        let route = Route::parse(path, prefix, &at)?;
         let (success, success_at) = success_schema(op, &at)?;
         let verb = route.verb(method, list_item(success).is_some());
         let noun = if verb == "list" {
@@ -107,7 +108,7 @@ impl Converter<'_> {
             .operation_id
             .clone()
             .ok_or_else(|| Error::unsupported(&at, "operation has no operationId"))?;
-        let object = format!("{}{}", self.portion.schema_namespace, route.resource());
+        let object = format!("{namespace}{}", route.resource());
         let (path_params, mut params) = self.parameters(op, &at, &request_type, &route, &object)?;
         params.extend(self.body_params(op, &at, &request_type)?);
         params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));

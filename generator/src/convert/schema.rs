@@ -480,8 +480,13 @@ impl Converter<'_> {
                 let child = ctx.inner(ctx.at.push("additionalProperties"));
                 Ok(Some(self.schema(value.as_ref(), &child)?.ty))
             }
-            Some(AdditionalProperties::Any(true)) => Ok(Some(self.shape(Shape::Json, &ctx.at))),
-            Some(AdditionalProperties::Any(false)) | None => Ok(None),
+            // Without `additionalProperties` an object with no properties is
+            // free-form (`data.object`, `previous_attributes` of an event):
+            // a map keeps every key, where an empty struct would drop them.
+            Some(AdditionalProperties::Any(true)) | None => {
+                Ok(Some(self.shape(Shape::Json, &ctx.at)))
+            }
+            Some(AdditionalProperties::Any(false)) => Ok(None),
         }
     }
 

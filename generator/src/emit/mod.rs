@@ -3,6 +3,7 @@
 //! types were created in or on hash order.
 
 mod enums;
+mod events;
 mod models;
 mod operations;
 mod templates;
@@ -163,17 +164,33 @@ fn request_types(ir: &Ir) -> BTreeSet<TypeId> {
     seen
 }
 
+/// Structs the event payload's hand-made `Deserialize` decodes: the
+/// envelope and its `data`.
+fn event_structs(ir: &Ir) -> BTreeSet<TypeId> {
+    ir.types
+        .iter()
+        .filter_map(|e| match &e.kind {
+            TypeKind::EventPayload(p) => Some([p.envelope, p.data]),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 fn models_file(ir: &Ir) -> TokenStream {
     let request = request_types(ir);
+    let events = event_structs(ir);
     let mut items: BTreeMap<&str, TokenStream> = BTreeMap::new();
     for (index, entry) in ir.types.iter().enumerate() {
         let usage = models::Usage {
             request: request.contains(&TypeId(index)),
+            custom_deserialize: events.contains(&TypeId(index)),
         };
         let item = match &entry.kind {
             TypeKind::Struct(s) => models::structure(ir, s, usage),
             TypeKind::Enum(e) => enums::string_enum(e),
             TypeKind::Union(u) => models::union(ir, u, usage),
+            TypeKind::EventPayload(p) => events::payload(ir, TypeId(index), p),
             _ => continue,
         };
         if let Some(name) = ir.name(TypeId(index)) {
@@ -209,7 +226,7 @@ fn ids_file(ir: &Ir) -> TokenStream {
     }
 }
 
-/// Resources re-exported at the crate root, with their ids.
+/// Resources re-exported at the crate root, with their ids and the event payload.
 fn root_exports(ir: &Ir) -> (Vec<String>, Vec<String>) {
     let mut models = BTreeSet::new();
     let mut ids = BTreeSet::new();
@@ -220,6 +237,9 @@ fn root_exports(ir: &Ir) -> (Vec<String>, Vec<String>) {
             }
             TypeKind::Id(def) => {
                 ids.insert(def.name.clone());
+            }
+            TypeKind::EventPayload(def) => {
+                models.insert(def.name.clone());
             }
             _ => {}
         }

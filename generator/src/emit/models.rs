@@ -12,6 +12,9 @@ pub struct Usage {
     /// Sent in requests: users build it, so it stays open (no
     /// `non_exhaustive`) and derives `Default` when every field is optional.
     pub request: bool,
+    /// Decoded by a hand-made `Deserialize` (the event envelope and its
+    /// `data`), so it must not derive one.
+    pub custom_deserialize: bool,
 }
 
 pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
@@ -29,7 +32,7 @@ pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
     }
     derives.extend([quote!(PartialEq), quote!(serde::Serialize)]);
     // Request types are only ever sent; Stripe never returns them.
-    if !usage.request {
+    if !usage.request && !usage.custom_deserialize {
         derives.push(quote!(serde::Deserialize));
     }
     // Response structs are non-exhaustive: Stripe adds fields, and a new
@@ -50,9 +53,14 @@ pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
 }
 
 fn field(ir: &Ir, f: &Field) -> TokenStream {
-    let name = ident(&f.rust_name);
     let docs = doc_or(f.docs.as_deref(), &format!("The `{}` field.", f.wire_name));
-    let mut ty = rust_type(ir, f.ty, Module::Models);
+    field_tokens(f, rust_type(ir, f.ty, Module::Models), docs)
+}
+
+/// A struct field of type `ty` (boxed and made optional as the field says),
+/// with its serde attributes and `docs`.
+pub fn field_tokens(f: &Field, mut ty: TokenStream, docs: TokenStream) -> TokenStream {
+    let name = ident(&f.rust_name);
     if f.boxed {
         ty = quote!(Box<#ty>);
     }

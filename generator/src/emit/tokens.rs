@@ -77,7 +77,11 @@ pub fn rust_type(ir: &Ir, id: TypeId, here: Module) -> TokenStream {
             quote!(crate::Emptyable<#t>)
         }
         TypeKind::Json | TypeKind::Pending => quote!(serde_json::Value),
-        TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_) | TypeKind::Id(_) => {
+        TypeKind::Struct(_)
+        | TypeKind::Enum(_)
+        | TypeKind::Union(_)
+        | TypeKind::Id(_)
+        | TypeKind::EventPayload(_) => {
             let name = ident(ir.name(id).unwrap_or_default());
             match (home(ir, id), here) {
                 (a, b) if a == b => quote!(#name),

@@ -97,6 +97,8 @@ pub enum Kind {
     Variant,
     /// A string enum value.
     Value,
+    /// A webhook event type, with the object it carries.
+    EventType,
 }
 
 /// Whether users build the item (request) or receive it (response).
@@ -299,6 +301,12 @@ impl Walker<'_> {
                     self.items.insert(key.value(&v.wire_name), item);
                 }
             }
+            TypeKind::EventPayload(def) => {
+                for v in &def.variants {
+                    let item = self.item(Kind::EventType, side, v.object, true, false, None);
+                    self.items.insert(key.value(&v.wire_name), item);
+                }
+            }
             TypeKind::Union(def) => {
                 self.stack.push(id);
                 for (name, ty) in &def.variants {
@@ -375,6 +383,7 @@ pub fn describe(ir: &Ir, id: TypeId) -> String {
         TypeKind::Expandable(t) => format!("expandable {}", describe(ir, *t)),
         TypeKind::Emptyable(t) => format!("{} or \"\"", describe(ir, *t)),
         TypeKind::Json => "JSON value".to_owned(),
+        TypeKind::EventPayload(_) => "event object".to_owned(),
         TypeKind::Pending => "unconverted".to_owned(),
     }
 }

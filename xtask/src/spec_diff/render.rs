@@ -67,6 +67,7 @@ fn details(summary: &str) -> String {
 /// What and where, in words: ``field `VerificationSession.last_error.code` ``.
 fn noun(key: &Key, kind: Kind) -> String {
     match &key.value {
+        Some(value) if kind == Kind::EventType => format!("event type `{value}`"),
         Some(value) => {
             let parent = Key {
                 value: None,

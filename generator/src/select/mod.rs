@@ -1,5 +1,7 @@
 //! Selection: which operations and schemas of the whole spec form a portion.
 
+pub mod events;
+
 use crate::spec::{direct_refs, Pointer, Spec};
 use crate::{Error, Portion};
 use openapiv3::{Operation, ReferenceOr, StatusCode};
@@ -30,6 +32,10 @@ pub struct Selection<'a> {
     pub operations: Vec<(String, Method, &'a Operation)>,
     /// Component schemas that become Rust types.
     pub schemas: BTreeSet<String>,
+    /// The portion's webhook event types, sorted (empty when it has none).
+    pub event_types: Vec<String>,
+    /// The component schema of the event envelope, when there are event types.
+    pub event_schema: Option<String>,
 }
 
 impl Selection<'_> {
@@ -43,7 +49,11 @@ impl Selection<'_> {
 /// Selects the portion: its operations, its namespace's schemas, everything
 /// they reach, and the error envelope (whose outward references are cut).
 pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Error> {
-    let operations = operations(spec, portion);
+    let events = events::select(spec, &portion.schema_namespace)?;
+    let mut operations = operations(spec, portion);
+    operations.extend(events.operations);
+    operations.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    operations.dedup_by(|a, b| (&a.0, a.1) == (&b.0, b.1));
     let mut roots: Vec<(String, Pointer)> = spec
         .component_names()
         .filter(|n| n.starts_with(&portion.schema_namespace))
@@ -67,29 +77,36 @@ pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Er
     Ok(Selection {
         operations,
         schemas,
+        event_types: events.types,
+        event_schema: events.schema,
     })
 }
 
+/// The portion's operations: those under its path prefix, sorted by path and method.
 fn operations<'a>(spec: &'a Spec, portion: &Portion) -> Vec<(String, Method, &'a Operation)> {
-    let mut out = Vec::new();
-    for (path, item) in &spec.api.paths.paths {
-        let (Some(item), true) = (item.as_item(), path.starts_with(&portion.path_prefix)) else {
-            continue;
-        };
-        // Only the methods Stripe's API uses; it has no PUT, PATCH or HEAD.
-        let methods = [
-            (Method::Get, &item.get),
-            (Method::Post, &item.post),
-            (Method::Delete, &item.delete),
-        ];
-        for (method, op) in methods {
-            if let Some(op) = op {
-                out.push((path.clone(), method, op));
-            }
-        }
-    }
+    let mut out: Vec<_> = all_operations(spec)
+        .filter(|(path, _, _)| path.starts_with(&portion.path_prefix))
+        .map(|(path, method, op)| (path.to_owned(), method, op))
+        .collect();
     out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     out
+}
+
+/// Every operation of the spec with a method the generator calls, in spec order.
+fn all_operations(spec: &Spec) -> impl Iterator<Item = (&str, Method, &Operation)> {
+    let items = spec.api.paths.paths.iter();
+    items.flat_map(|(path, item)| {
+        let item = item.as_item();
+        // Only the methods Stripe's API uses; it has no PUT, PATCH or HEAD.
+        let methods = [
+            (Method::Get, item.and_then(|i| i.get.as_ref())),
+            (Method::Post, item.and_then(|i| i.post.as_ref())),
+            (Method::Delete, item.and_then(|i| i.delete.as_ref())),
+        ];
+        methods
+            .into_iter()
+            .filter_map(move |(method, op)| Some((path.as_str(), method, op?)))
+    })
 }
 
 /// References from an operation's parameters, body and success responses.

@@ -1,0 +1,140 @@
+//! Webhook events: the payload type that decodes an event's `data.object`
+//! by the event's `type`.
+//!
+//! The envelope (`Event`) and its `data` struct are converted like any
+//! other schema. Their `data.object` is free-form in the spec; here it
+//! becomes an [`EventPayloadDef`] with a variant per event type of the
+//! portion, each carrying the resource named by the event type without its
+//! last segment (`identity.verification_session.verified` carries an
+//! `identity.verification_session`).
+
+use super::Converter;
+use crate::ir::{EventPayloadDef, EventVariant, Primitive, TypeId, TypeKind};
+use crate::naming;
+use crate::spec::Pointer;
+use crate::Error;
+
+/// The envelope's field naming the event type, and the field holding the object.
+const TYPE_FIELD: &str = "type";
+const DATA_FIELD: &str = "data";
+const OBJECT_FIELD: &str = "object";
+
+impl Converter<'_> {
+    /// Adds the payload type and points the envelope's `data.object` at it.
+    /// Does nothing for a portion without event types.
+    pub(super) fn events(&mut self) -> Result<(), Error> {
+        let Some(schema) = self.selection.event_schema.clone() else {
+            return Ok(());
+        };
+        let at = Pointer::schema(&schema);
+        let envelope = self.named(&schema, None)?;
+        let (envelope_name, data) = self.envelope_data(envelope, &at)?;
+        let origin = at.push("properties").push(DATA_FIELD).push(OBJECT_FIELD);
+        let name = self.claim(&format!("{envelope_name}Payload"), &origin.to_string(), "")?;
+        let variants = self.event_variants(&origin)?;
+        let mut catch_all = "Unknown".to_owned();
+        while variants.iter().any(|v| v.rust_name == catch_all) {
+            catch_all.push_str("Type");
+        }
+        let payload = self.push(
+            origin.to_string(),
+            TypeKind::EventPayload(EventPayloadDef {
+                name,
+                variants,
+                catch_all,
+                envelope,
+                data,
+            }),
+        );
+        self.set_field_type(data, OBJECT_FIELD, payload);
+        self.redact_raw_attributes(data, payload);
+        Ok(())
+    }
+
+    /// The other fields of `data` (`previous_attributes`) hold raw JSON of
+    /// the object's earlier values, which no schema describes and which can
+    /// hold anything the object holds: `Debug` redacts them.
+    fn redact_raw_attributes(&mut self, data: TypeId, payload: TypeId) {
+        if let TypeKind::Struct(def) = &mut self.types[data.0].kind {
+            for f in def.fields.iter_mut().filter(|f| f.ty != payload) {
+                f.secret = true;
+            }
+        }
+    }
+
+    /// Checks the envelope's shape (a string `type`, a struct `data` with an
+    /// `object`) and returns its name and the `data` struct.
+    fn envelope_data(&self, envelope: TypeId, at: &Pointer) -> Result<(String, TypeId), Error> {
+        let shape_error = |what: &str| Error::unsupported(at, format!("event envelope {what}"));
+        let TypeKind::Struct(def) = &self.types[envelope.0].kind else {
+            return Err(shape_error("is not an object"));
+        };
+        let field = |name: &str| {
+            def.fields
+                .iter()
+                .find(|f| f.wire_name == name && !f.optional())
+        };
+        let type_is_string = field(TYPE_FIELD)
+            .is_some_and(|f| self.types[f.ty.0].kind == TypeKind::Primitive(Primitive::String));
+        if !type_is_string {
+            return Err(shape_error("has no required string `type`"));
+        }
+        let data = field(DATA_FIELD).ok_or_else(|| shape_error("has no required `data`"))?;
+        match &self.types[data.ty.0].kind {
+            TypeKind::Struct(d)
+                if d.fields
+                    .iter()
+                    .any(|f| f.wire_name == OBJECT_FIELD && !f.optional()) =>
+            {
+                Ok((def.name.clone(), data.ty))
+            }
+            _ => Err(shape_error("has no `data` object with a required `object`")),
+        }
+    }
+
+    /// A variant per event type, carrying the longest resource its type starts with.
+    fn event_variants(&mut self, at: &Pointer) -> Result<Vec<EventVariant>, Error> {
+        let namespace = self.portion.schema_namespace.clone();
+        let mut variants: Vec<EventVariant> = Vec::new();
+        for event in self.selection.event_types.clone() {
+            let object = self.event_object(&event, at)?;
+            let rust_name = naming::type_name(event.strip_prefix(&namespace).unwrap_or(&event));
+            if let Some(other) = variants.iter().find(|v| v.rust_name == rust_name) {
+                return Err(Error::NameCollision {
+                    name: rust_name,
+                    first: format!("event type `{}`", other.wire_name),
+                    second: format!("event type `{event}`"),
+                });
+            }
+            variants.push(EventVariant {
+                wire_name: event,
+                rust_name,
+                object,
+            });
+        }
+        Ok(variants)
+    }
+
+    /// The resource an event type carries: `a.b.c` is `a.b` if that is a
+    /// resource, else `a`. A type naming no selected resource carries opaque
+    /// JSON, with a warning.
+    fn event_object(&mut self, event: &str, at: &Pointer) -> Result<TypeId, Error> {
+        let mut prefix = event;
+        while let Some((head, _)) = prefix.rsplit_once('.') {
+            prefix = head;
+            if let Some(schema) = self.resource_schema(prefix).map(str::to_owned) {
+                return self.named(&schema, None);
+            }
+        }
+        let reason = format!("event type `{event}` names no resource of the portion");
+        Ok(self.json_fallback(at, reason))
+    }
+
+    fn set_field_type(&mut self, id: TypeId, field: &str, ty: TypeId) {
+        if let TypeKind::Struct(def) = &mut self.types[id.0].kind {
+            for f in def.fields.iter_mut().filter(|f| f.wire_name == field) {
+                f.ty = ty;
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Webhook events: the payload enum, and the envelope's `Deserialize`.
+//!
+//! An event's `type` selects the Rust type of its `data.object`, but Stripe
+//! writes `type` after `data`. The envelope is therefore read in one pass
+//! into a private mirror whose `data.object` is borrowed raw JSON
+//! (`RawValue`: scanned, not built into a tree), and the object is then
+//! decoded once, straight into its typed struct. This keeps event decoding
+//! close to the speed of decoding the object alone, where going through
+//! `serde_json::Value` would build the whole tree first.
+
+use super::models::field_tokens;
+use super::tokens::{doc, ident, rust_type, Module};
+use crate::ir::{EventPayloadDef, Field, Ir, StructDef, TypeId, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The payload enum with its decoding, `Serialize` and redacting `Debug`,
+/// the envelope's `Deserialize`, and `Webhook::construct_event`.
+pub fn payload(ir: &Ir, id: TypeId, def: &EventPayloadDef) -> TokenStream {
+    let (Some(envelope), Some(data)) = (struct_def(ir, def.envelope), struct_def(ir, def.data))
+    else {
+        // The converter only makes a payload for a struct envelope with a
+        // struct `data`; anything else has no envelope to decode into.
+        return TokenStream::new();
+    };
+    let definition = definition(ir, def, &envelope.name);
+    let methods = methods(ir, def);
+    let traits = traits(def);
+    let deserialize = envelope_deserialize(ir, id, def, envelope, data);
+    let construct = construct_event(&envelope.name);
+    quote! {
+        #definition
+        #methods
+        #traits
+        #deserialize
+        #construct
+    }
+}
+
+fn struct_def(ir: &Ir, id: TypeId) -> Option<&StructDef> {
+    match &ir.get(id).kind {
+        TypeKind::Struct(def) => Some(def),
+        _ => None,
+    }
+}
+
+fn definition(ir: &Ir, def: &EventPayloadDef, envelope: &str) -> TokenStream {
+    let name = ident(&def.name);
+    let catch_all = ident(&def.catch_all);
+    let docs = doc(&format!(
+        "The object an [`{envelope}`] carries in `data.object`, decoded by the event's `type`.\n\n\
+         Each event type this crate knows has a variant holding its object; any other\n\
+         type (a newer one, or another part of Stripe's API) lands in\n\
+         [`{}::{}`] with its raw JSON, so a new event type never fails to decode.",
+        def.name, def.catch_all
+    ));
+    let variants = def.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        let ty = rust_type(ir, v.object, Module::Models);
+        let vdoc = doc(&format!("`{}`", v.wire_name));
+        quote!(#vdoc #vname(#ty),)
+    });
+    quote! {
+        #docs
+        #[derive(Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// An event type this version of the crate does not know, with its object as sent.
+            #catch_all {
+                /// The event's `type`, as sent.
+                type_: String,
+                /// The event's `data.object`, as sent.
+                object: serde_json::Value,
+            },
+        }
+    }
+}
+
+fn methods(ir: &Ir, def: &EventPayloadDef) -> TokenStream {
+    let name = ident(&def.name);
+    let catch_all = ident(&def.catch_all);
+    let to_wire = def.variants.iter().map(|v| {
+        let (vname, wire) = (ident(&v.rust_name), &v.wire_name);
+        quote!(Self::#vname(_) => #wire,)
+    });
+    let decode = def.variants.iter().map(|v| {
+        let (vname, wire) = (ident(&v.rust_name), &v.wire_name);
+        let ty = rust_type(ir, v.object, Module::Models);
+        quote!(#wire => Self::#vname(decode_event_object::<#ty>(object)?),)
+    });
+    quote! {
+        impl #name {
+            /// The event type this object was delivered with
+            /// (`identity.verification_session.verified`).
+            pub fn event_type(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::#catch_all { type_, .. } => type_,
+                }
+            }
+
+            /// Decodes `data.object` as the type `event_type` carries.
+            fn decode(
+                event_type: &str,
+                object: &serde_json::value::RawValue,
+            ) -> Result<Self, String> {
+                Ok(match event_type {
+                    #(#decode)*
+                    _ => Self::#catch_all {
+                        type_: event_type.to_owned(),
+                        object: decode_event_object(object)?,
+                    },
+                })
+            }
+        }
+
+        /// Decodes an event's object; a failure names its JSON path from the event's root.
+        fn decode_event_object<T: serde::de::DeserializeOwned>(
+            object: &serde_json::value::RawValue,
+        ) -> Result<T, String> {
+            let mut deserializer = serde_json::Deserializer::from_str(object.get());
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                let path = e.path().to_string();
+                let path = if path == "." { String::new() } else { format!(".{path}") };
+                format!("at `data.object{path}`: {}", e.inner())
+            })
+        }
+    }
+}
+
+/// `Serialize` writes the object as it would stand alone; `Debug` shows
+/// known objects with their own redactions and never the raw JSON of an
+/// unknown one, which may hold anything.
+fn traits(def: &EventPayloadDef) -> TokenStream {
+    let name = ident(&def.name);
+    let catch_all = ident(&def.catch_all);
+    let catch_all_label = &def.catch_all;
+    let serialize = def.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        quote!(Self::#vname(object) => object.serialize(serializer),)
+    });
+    let debug = def.variants.iter().map(|v| {
+        let (vname, label) = (ident(&v.rust_name), &v.rust_name);
+        quote!(Self::#vname(object) => f.debug_tuple(#label).field(object).finish(),)
+    });
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize)*
+                    Self::#catch_all { object, .. } => object.serialize(serializer),
+                }
+            }
+        }
+
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#debug)*
+                    Self::#catch_all { type_, .. } => f
+                        .debug_struct(#catch_all_label)
+                        .field("type_", type_)
+                        .field("object", &"[redacted]")
+                        .finish(),
+                }
+            }
+        }
+    }
+}
+
+/// The envelope's `Deserialize`: a mirror of the envelope and its `data`
+/// with `data.object` as raw JSON, then the payload decoded by `type`.
+fn envelope_deserialize(
+    ir: &Ir,
+    id: TypeId,
+    def: &EventPayloadDef,
+    envelope: &StructDef,
+    data: &StructDef,
+) -> TokenStream {
+    let wire_field = |f: &Field| {
+        let ty = match f.ty {
+            ty if ty == def.data => quote!(WireData),
+            ty if ty == id => quote!(Box<serde_json::value::RawValue>),
+            ty => rust_type(ir, ty, Module::Models),
+        };
+        field_tokens(f, ty, TokenStream::new())
+    };
+    let envelope_fields = envelope.fields.iter().map(wire_field);
+    let data_fields = data.fields.iter().map(wire_field);
+    let field_named = |def: &StructDef, pick: &dyn Fn(&Field) -> bool| {
+        def.fields
+            .iter()
+            .find(|f| pick(f))
+            .map(|f| ident(&f.rust_name))
+    };
+    let (Some(type_field), Some(object_field)) = (
+        field_named(envelope, &|f| f.wire_name == "type"),
+        field_named(data, &|f| f.ty == id),
+    ) else {
+        return TokenStream::new();
+    };
+    let data_name = ident(&data.name);
+    let data_values = moved_fields(data, quote!(wire.data), id, quote!(object));
+    let data_value = quote!(#data_name { #(#data_values)* });
+    let envelope_values = moved_fields(envelope, quote!(wire), def.data, data_value);
+    let (envelope_name, payload) = (ident(&envelope.name), ident(&def.name));
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #envelope_name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[derive(serde::Deserialize)]
+                struct Wire {
+                    #(#envelope_fields)*
+                }
+                #[derive(serde::Deserialize)]
+                struct WireData {
+                    #(#data_fields)*
+                }
+                let wire = Wire::deserialize(deserializer)?;
+                let object = #payload::decode(&wire.#type_field, &wire.data.#object_field)
+                    .map_err(serde::de::Error::custom)?;
+                Ok(#envelope_name { #(#envelope_values)* })
+            }
+        }
+    }
+}
+
+/// Field initializers moving each field out of `from`, except the field of
+/// type `special`, which takes `value`.
+fn moved_fields(
+    def: &StructDef,
+    from: TokenStream,
+    special: TypeId,
+    value: TokenStream,
+) -> Vec<TokenStream> {
+    def.fields
+        .iter()
+        .map(|f| {
+            let name = ident(&f.rust_name);
+            if f.ty == special {
+                quote!(#name: #value,)
+            } else {
+                quote!(#name: #from.#name,)
+            }
+        })
+        .collect()
+}
+
+/// `Webhook::construct_event`: verify a delivery and decode its event.
+fn construct_event(envelope: &str) -> TokenStream {
+    let name = ident(envelope);
+    let docs = doc(&format!(
+        "Verifies a webhook delivery (see [`Webhook::verify`](crate::Webhook::verify)),\n\
+         then decodes its body as an [`{envelope}`]."
+    ));
+    quote! {
+        impl crate::Webhook {
+            #docs
+            pub fn construct_event(
+                &self,
+                payload: &[u8],
+                signature_header: &str,
+            ) -> Result<#name, crate::WebhookError> {
+                self.construct(payload, signature_header)
+            }
+        }
+    }
+}
