@@ -19,6 +19,7 @@ mod runtime;
 pub mod verification_report;
 /// Operations on `verification_session` objects.
 pub mod verification_session;
+mod webhook;
 pub use ids::{VerificationReportId, VerificationSessionId};
 pub use models::{VerificationReport, VerificationSession};
 pub use runtime::*;

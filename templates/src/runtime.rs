@@ -5,3 +5,4 @@ pub use crate::emptyable::Emptyable;
 pub use crate::error::{ApiError, Error, InvalidId};
 pub use crate::expandable::{Expandable, Object};
 pub use crate::list::List;
+pub use crate::webhook::{Webhook, WebhookError};
