@@ -4,6 +4,9 @@
 //! Typed ids: an id of one resource cannot be passed where another's is expected.
 use crate::id::stripe_id;
 stripe_id! {
+    #[doc = " The id of a `event` object, which starts with `evt_`."] EventId, "evt_"
+}
+stripe_id! {
     #[doc =
     " The id of a `identity.verification_report` object, which starts with `vr_`."]
     VerificationReportId, "vr_"

@@ -7,6 +7,8 @@
 mod client;
 mod emptyable;
 mod error;
+/// Operations on `event` objects.
+pub mod event;
 mod expandable;
 mod form;
 mod id;
@@ -20,8 +22,8 @@ pub mod verification_report;
 /// Operations on `verification_session` objects.
 pub mod verification_session;
 mod webhook;
-pub use ids::{VerificationReportId, VerificationSessionId};
-pub use models::{VerificationReport, VerificationSession};
+pub use ids::{EventId, VerificationReportId, VerificationSessionId};
+pub use models::{Event, EventPayload, VerificationReport, VerificationSession};
 pub use runtime::*;
 /// The Stripe API version this crate was generated for, sent as `Stripe-Version`.
 pub const API_VERSION: &str = "2023-08-16";

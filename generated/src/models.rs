@@ -267,6 +267,346 @@ pub struct Error {
     /// The `error` field.
     pub error: ApiErrors,
 }
+/// Events are our way of letting you know when something interesting happens in
+/// your account. When an interesting event occurs, we create a new `Event`
+/// object. For example, when a charge succeeds, we create a `charge.succeeded`
+/// event; and when an invoice payment attempt fails, we create an
+/// `invoice.payment_failed` event. Note that many API requests may cause multiple
+/// events to be created. For example, if you create a new subscription for a
+/// customer, you will receive both a `customer.subscription.created` event and a
+/// `charge.succeeded` event.
+///
+/// Events occur when the state of another API resource changes. The state of that
+/// resource at the time of the change is embedded in the event's data field. For
+/// example, a `charge.succeeded` event will contain a charge, and an
+/// `invoice.payment_failed` event will contain an invoice.
+///
+/// As with other API resources, you can use endpoints to retrieve an
+/// [individual event](https://stripe.com/docs/api#retrieve_event) or a [list of events](https://stripe.com/docs/api#list_events)
+/// from the API. We also have a separate
+/// [webhooks](http://en.wikipedia.org/wiki/Webhook) system for sending the
+/// `Event` objects directly to an endpoint on your server. Webhooks are managed
+/// in your
+/// [account settings](https://dashboard.stripe.com/account/webhooks),
+/// and our [Using Webhooks](https://stripe.com/docs/webhooks) guide will help you get set up.
+///
+/// When using [Connect](https://stripe.com/docs/connect), you can also receive notifications of
+/// events that occur in connected accounts. For these events, there will be an
+/// additional `account` attribute in the received `Event` object.
+///
+/// **NOTE:** Right now, access to events through the [Retrieve Event API](https://stripe.com/docs/api#retrieve_event) is
+/// guaranteed only for 30 days.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Event {
+    /// The connected account that originated the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The Stripe API version used to render `data`. *Note: This property is populated only for events on or after October 31, 2014*.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Time at which the object was created. Measured in seconds since the Unix epoch.
+    pub created: i64,
+    /// The `data` field.
+    pub data: NotificationEventData,
+    /// Unique identifier for the object.
+    pub id: crate::ids::EventId,
+    /// Has the value `true` if the object exists in live mode or the value `false` if the object exists in test mode.
+    pub livemode: bool,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: EventObject,
+    /// Number of webhooks that have yet to be successfully delivered (i.e., to return a 20x response) to the URLs you've specified.
+    pub pending_webhooks: i64,
+    /// Information on the API request that instigated the event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<NotificationEventRequest>,
+    /// Description of the event (e.g., `invoice.created` or `charge.refunded`).
+    #[serde(rename = "type")]
+    pub type_: String,
+}
+impl crate::Object for Event {
+    type Id = crate::ids::EventId;
+    const OBJECT: &'static str = "event";
+    fn id(&self) -> &Self::Id {
+        &self.id
+    }
+}
+/// String representing the object's type. Objects of the same type share the same value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventObject {
+    /// `event`
+    Event,
+    /// A value this version of the crate does not know; the string is kept as sent.
+    Unknown(String),
+}
+impl EventObject {
+    /// The value as Stripe writes it on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Event => "event",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for EventObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "event" => Self::Event,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::str::FromStr for EventObject {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for EventObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for EventObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// The object an [`Event`] carries in `data.object`, decoded by the event's `type`.
+///
+/// Each event type this crate knows has a variant holding its object; any other
+/// type (a newer one, or another part of Stripe's API) lands in
+/// [`EventPayload::Unknown`] with its raw JSON, so a new event type never fails to decode.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub enum EventPayload {
+    /// `identity.verification_session.canceled`
+    VerificationSessionCanceled(VerificationSession),
+    /// `identity.verification_session.created`
+    VerificationSessionCreated(VerificationSession),
+    /// `identity.verification_session.processing`
+    VerificationSessionProcessing(VerificationSession),
+    /// `identity.verification_session.redacted`
+    VerificationSessionRedacted(VerificationSession),
+    /// `identity.verification_session.requires_input`
+    VerificationSessionRequiresInput(VerificationSession),
+    /// `identity.verification_session.verified`
+    VerificationSessionVerified(VerificationSession),
+    /// An event type this version of the crate does not know, with its object as sent.
+    Unknown {
+        /// The event's `type`, as sent.
+        type_: String,
+        /// The event's `data.object`, as sent.
+        object: serde_json::Value,
+    },
+}
+impl EventPayload {
+    /// The event type this object was delivered with
+    /// (`identity.verification_session.verified`).
+    pub fn event_type(&self) -> &str {
+        match self {
+            Self::VerificationSessionCanceled(_) => "identity.verification_session.canceled",
+            Self::VerificationSessionCreated(_) => "identity.verification_session.created",
+            Self::VerificationSessionProcessing(_) => "identity.verification_session.processing",
+            Self::VerificationSessionRedacted(_) => "identity.verification_session.redacted",
+            Self::VerificationSessionRequiresInput(_) => {
+                "identity.verification_session.requires_input"
+            }
+            Self::VerificationSessionVerified(_) => "identity.verification_session.verified",
+            Self::Unknown { type_, .. } => type_,
+        }
+    }
+    /// Decodes `data.object` as the type `event_type` carries.
+    fn decode(event_type: &str, object: &serde_json::value::RawValue) -> Result<Self, String> {
+        Ok(match event_type {
+            "identity.verification_session.canceled" => Self::VerificationSessionCanceled(
+                decode_event_object::<VerificationSession>(object)?,
+            ),
+            "identity.verification_session.created" => Self::VerificationSessionCreated(
+                decode_event_object::<VerificationSession>(object)?,
+            ),
+            "identity.verification_session.processing" => Self::VerificationSessionProcessing(
+                decode_event_object::<VerificationSession>(object)?,
+            ),
+            "identity.verification_session.redacted" => Self::VerificationSessionRedacted(
+                decode_event_object::<VerificationSession>(object)?,
+            ),
+            "identity.verification_session.requires_input" => {
+                Self::VerificationSessionRequiresInput(decode_event_object::<VerificationSession>(
+                    object,
+                )?)
+            }
+            "identity.verification_session.verified" => Self::VerificationSessionVerified(
+                decode_event_object::<VerificationSession>(object)?,
+            ),
+            _ => Self::Unknown {
+                type_: event_type.to_owned(),
+                object: decode_event_object(object)?,
+            },
+        })
+    }
+}
+/// Decodes an event's object; a failure names its JSON path from the event's root.
+fn decode_event_object<T: serde::de::DeserializeOwned>(
+    object: &serde_json::value::RawValue,
+) -> Result<T, String> {
+    let mut deserializer = serde_json::Deserializer::from_str(object.get());
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." {
+            String::new()
+        } else {
+            format!(".{path}")
+        };
+        format!("at `data.object{path}`: {}", e.inner())
+    })
+}
+impl serde::Serialize for EventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::VerificationSessionCanceled(object) => object.serialize(serializer),
+            Self::VerificationSessionCreated(object) => object.serialize(serializer),
+            Self::VerificationSessionProcessing(object) => object.serialize(serializer),
+            Self::VerificationSessionRedacted(object) => object.serialize(serializer),
+            Self::VerificationSessionRequiresInput(object) => object.serialize(serializer),
+            Self::VerificationSessionVerified(object) => object.serialize(serializer),
+            Self::Unknown { object, .. } => object.serialize(serializer),
+        }
+    }
+}
+impl std::fmt::Debug for EventPayload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::VerificationSessionCanceled(object) => f
+                .debug_tuple("VerificationSessionCanceled")
+                .field(object)
+                .finish(),
+            Self::VerificationSessionCreated(object) => f
+                .debug_tuple("VerificationSessionCreated")
+                .field(object)
+                .finish(),
+            Self::VerificationSessionProcessing(object) => f
+                .debug_tuple("VerificationSessionProcessing")
+                .field(object)
+                .finish(),
+            Self::VerificationSessionRedacted(object) => f
+                .debug_tuple("VerificationSessionRedacted")
+                .field(object)
+                .finish(),
+            Self::VerificationSessionRequiresInput(object) => f
+                .debug_tuple("VerificationSessionRequiresInput")
+                .field(object)
+                .finish(),
+            Self::VerificationSessionVerified(object) => f
+                .debug_tuple("VerificationSessionVerified")
+                .field(object)
+                .finish(),
+            Self::Unknown { type_, .. } => f
+                .debug_struct("Unknown")
+                .field("type_", type_)
+                .field("object", &"[redacted]")
+                .finish(),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Wire {
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub account: Option<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub api_version: Option<String>,
+            pub created: i64,
+            pub data: WireData,
+            pub id: crate::ids::EventId,
+            pub livemode: bool,
+            pub object: EventObject,
+            pub pending_webhooks: i64,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub request: Option<NotificationEventRequest>,
+            #[serde(rename = "type")]
+            pub type_: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct WireData {
+            pub object: Box<serde_json::value::RawValue>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub previous_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        let object = EventPayload::decode(&wire.type_, &wire.data.object)
+            .map_err(serde::de::Error::custom)?;
+        Ok(Event {
+            account: wire.account,
+            api_version: wire.api_version,
+            created: wire.created,
+            data: NotificationEventData {
+                object: object,
+                previous_attributes: wire.data.previous_attributes,
+            },
+            id: wire.id,
+            livemode: wire.livemode,
+            object: wire.object,
+            pending_webhooks: wire.pending_webhooks,
+            request: wire.request,
+            type_: wire.type_,
+        })
+    }
+}
+impl crate::Webhook {
+    /// Verifies a webhook delivery (see [`Webhook::verify`](crate::Webhook::verify)),
+    /// then decodes its body as an [`Event`].
+    pub fn construct_event(
+        &self,
+        payload: &[u8],
+        signature_header: &str,
+    ) -> Result<Event, crate::WebhookError> {
+        self.construct(payload, signature_header)
+    }
+}
+/// One of the shapes `ListEventsCreated` can take.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum ListEventsCreated {
+    /// The `RangeQuerySpecs` form.
+    RangeQuerySpecs(ListEventsCreatedRangeQuerySpecs),
+    /// The `Integer` form.
+    Integer(i64),
+}
+impl From<ListEventsCreatedRangeQuerySpecs> for ListEventsCreated {
+    fn from(value: ListEventsCreatedRangeQuerySpecs) -> Self {
+        Self::RangeQuerySpecs(value)
+    }
+}
+impl From<i64> for ListEventsCreated {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+/// The `ListEventsCreatedRangeQuerySpecs` object.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct ListEventsCreatedRangeQuerySpecs {
+    /// The `gt` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<i64>,
+    /// The `gte` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<i64>,
+    /// The `lt` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<i64>,
+    /// The `lte` field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<i64>,
+}
 /// One of the shapes `ListVerificationReportsCreated` can take.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -448,6 +788,38 @@ impl<'de> serde::Deserialize<'de> for ListVerificationSessionsStatus {
         let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
+}
+/// The `NotificationEventData` object.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct NotificationEventData {
+    /// Object containing the API resource relevant to the event. For example, an `invoice.created` event will have a full [invoice object](https://stripe.com/docs/api#invoice_object) as the value of the object key.
+    pub object: EventPayload,
+    /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`). If an array attribute has any updated elements, this object contains the entire array. In Stripe API versions 2017-04-06 or earlier, an updated array attribute in this object includes only the updated array elements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+impl std::fmt::Debug for NotificationEventData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotificationEventData")
+            .field("object", &self.object)
+            .field(
+                "previous_attributes",
+                &self.previous_attributes.as_ref().map(|_| "[redacted]"),
+            )
+            .finish()
+    }
+}
+/// The `NotificationEventRequest` object.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct NotificationEventRequest {
+    /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling). Request logs are available in the [dashboard](https://dashboard.stripe.com/logs), but currently not in the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The idempotency key transmitted during the request, if any. *Note: This property is populated only for events on or after May 23, 2017*.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
 }
 /// A set of options for the session’s verification checks.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
@@ -1158,7 +1530,7 @@ pub struct VerificationReportOptions {
     pub document: Option<VerificationReportOptionsDocument>,
     /// The `id_number` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_number: Option<VerificationReportOptionsIdNumber>,
+    pub id_number: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 /// The `VerificationReportOptionsDocument` object.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1233,10 +1605,6 @@ impl<'de> serde::Deserialize<'de> for VerificationReportOptionsDocumentAllowedTy
         Ok(Self::from(value.as_ref()))
     }
 }
-/// The `VerificationReportOptionsIdNumber` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VerificationReportOptionsIdNumber {}
 /// Result from a selfie check
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1682,7 +2050,7 @@ pub struct VerificationSessionOptions {
     pub document: Option<VerificationSessionOptionsDocument>,
     /// The `id_number` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_number: Option<VerificationSessionOptionsIdNumber>,
+    pub id_number: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 /// The `VerificationSessionOptionsDocument` object.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1757,10 +2125,6 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsDocumentAllowedT
         Ok(Self::from(value.as_ref()))
     }
 }
-/// The `VerificationSessionOptionsIdNumber` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct VerificationSessionOptionsIdNumber {}
 /// The `VerificationSessionRedaction` object.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
