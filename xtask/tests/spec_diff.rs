@@ -109,7 +109,9 @@ fn v99_to_v524_lists_the_real_identity_changes() {
             Rule::NewResponseField
         )]
     );
-    assert_eq!(log.description_only, 2);
+    // Two in the sessions and reports, one in the events: the wording of
+    // `previous_attributes` changed.
+    assert_eq!(log.description_only, 3);
     let options = find(&log, "VerificationSession", &["options"]);
     assert_eq!(options[0].old.as_deref(), Some("required"));
     assert_eq!(options[0].new.as_deref(), Some("optional, nullable"));
@@ -134,7 +136,7 @@ fn v99_to_v524_markdown_is_grouped_and_readable() {
 
 - Added field `Error.error.request_log_url` (string, optional).
 
-Description-only changes (not listed): 2.
+Description-only changes (not listed): 3.
 ";
     assert_eq!(md, expected);
 }
@@ -192,7 +194,7 @@ fn json_output_carries_keys_classes_and_rules() {
     let log = diff(v99(), v524());
     let json: serde_json::Value = serde_json::from_str(&log.json()).unwrap();
     assert_eq!(json["old"]["api_version"], "2020-08-27");
-    assert_eq!(json["description_only"], 2);
+    assert_eq!(json["description_only"], 3);
     let first = &json["breaking"][0];
     assert_eq!(first["scope"], "resource");
     assert_eq!(first["root"], "VerificationReport");
@@ -336,5 +338,41 @@ fn bad_input_is_an_error_naming_the_file() {
     assert!(
         format!("{missing:#}").contains("no/such/file.yaml"),
         "{missing:#}"
+    );
+}
+
+/// A new event type is a non-breaking addition (the payload enum keeps a
+/// catch-all); a removed one is breaking, like any removal.
+#[test]
+fn event_types_are_listed_with_the_object_they_carry() {
+    let old = snapshot("old", &test_spec("events_old.yaml"));
+    let new = snapshot("new", &test_spec("events_new.yaml"));
+    let log = diff(&old, &new);
+    use ChangeKind::*;
+    let s = |a: &str| a.to_owned();
+    assert_eq!(
+        summary(&log.non_breaking),
+        [(
+            s("Event.data.object=identity.widget.archived"),
+            Added,
+            Rule::NewEnumValue
+        )]
+    );
+    assert_eq!(
+        summary(&log.breaking),
+        [(
+            s("Event.data.object=identity.widget.deleted"),
+            Removed,
+            Rule::Removed
+        )]
+    );
+    let md = log.markdown();
+    assert!(
+        md.contains("- Added event type `identity.widget.archived` (carries Widget)."),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Removed event type `identity.widget.deleted` (carries Widget)."),
+        "{md}"
     );
 }

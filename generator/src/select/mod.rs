@@ -51,7 +51,7 @@ impl Selection<'_> {
 pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Error> {
     let events = events::select(spec, &portion.schema_namespace)?;
     let mut operations = operations(spec, portion);
-    operations.extend(events.operations);
+    operations.extend(events.operations.iter().cloned());
     operations.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     operations.dedup_by(|a, b| (&a.0, a.1) == (&b.0, b.1));
     let mut roots: Vec<(String, Pointer)> = spec
@@ -66,6 +66,14 @@ pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Er
             &Pointer::path(path).push(method.as_str()),
             &mut roots,
         )?;
+    }
+    // The envelope is selected with the event types even where no
+    // operation returns it: webhooks deliver it all the same.
+    if let Some(event) = &events.schema {
+        roots.push((
+            format!("#/components/schemas/{event}"),
+            Pointer::schema(event),
+        ));
     }
     if roots.is_empty() && operations.is_empty() {
         return Err(Error::EmptyPortion {
