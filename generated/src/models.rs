@@ -542,14 +542,14 @@ impl<'de> serde::Deserialize<'de> for Event {
             pub previous_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         }
         let wire = Wire::deserialize(deserializer)?;
-        let object = EventPayload::decode(&wire.type_, &wire.data.object)
+        let decoded = EventPayload::decode(&wire.type_, &wire.data.object)
             .map_err(serde::de::Error::custom)?;
         Ok(Event {
             account: wire.account,
             api_version: wire.api_version,
             created: wire.created,
             data: NotificationEventData {
-                object: object,
+                object: decoded,
                 previous_attributes: wire.data.previous_attributes,
             },
             id: wire.id,

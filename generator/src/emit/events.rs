@@ -201,7 +201,9 @@ fn envelope_deserialize(
         return TokenStream::new();
     };
     let data_name = ident(&data.name);
-    let data_values = moved_fields(data, quote!(wire.data), id, quote!(object));
+    // Not named like the field it fills (`object`), so that the generated
+    // initializer is not `object: object`, which clippy flags.
+    let data_values = moved_fields(data, quote!(wire.data), id, quote!(decoded));
     let data_value = quote!(#data_name { #(#data_values)* });
     let envelope_values = moved_fields(envelope, quote!(wire), def.data, data_value);
     let (envelope_name, payload) = (ident(&envelope.name), ident(&def.name));
@@ -217,7 +219,7 @@ fn envelope_deserialize(
                     #(#data_fields)*
                 }
                 let wire = Wire::deserialize(deserializer)?;
-                let object = #payload::decode(&wire.#type_field, &wire.data.#object_field)
+                let decoded = #payload::decode(&wire.#type_field, &wire.data.#object_field)
                     .map_err(serde::de::Error::custom)?;
                 Ok(#envelope_name { #(#envelope_values)* })
             }
