@@ -454,18 +454,26 @@ impl EventPayload {
     }
 }
 /// Decodes an event's object; a failure names its JSON path from the event's root.
+///
+/// Tracking the path costs as much as decoding, so it is only done
+/// again, on the same bytes, once a plain decode has failed.
 fn decode_event_object<T: serde::de::DeserializeOwned>(
     object: &serde_json::value::RawValue,
 ) -> Result<T, String> {
-    let mut deserializer = serde_json::Deserializer::from_str(object.get());
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." {
-            String::new()
-        } else {
-            format!(".{path}")
-        };
-        format!("at `data.object{path}`: {}", e.inner())
+    serde_json::from_str(object.get()).map_err(|plain| {
+        let mut deserializer = serde_json::Deserializer::from_str(object.get());
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(e) => {
+                let path = e.path().to_string();
+                let path = if path == "." {
+                    String::new()
+                } else {
+                    format!(".{path}")
+                };
+                format!("at `data.object{path}`: {}", e.inner())
+            }
+            Ok(_) => format!("at `data.object`: {plain}"),
+        }
     })
 }
 impl serde::Serialize for EventPayload {
