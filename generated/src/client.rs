@@ -534,23 +534,16 @@ fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
 
 /// Parses a JSON body, reporting the path of the value that failed.
 fn parse_json<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(&response.body);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| decode_error(response, e.path().to_string(), e.inner()))?;
-    // Trailing garbage after the JSON value is an error too.
-    deserializer
-        .end()
-        .map_err(|e| decode_error(response, ".".to_owned(), &e))?;
-    Ok(value)
+    crate::json::from_slice(&response.body).map_err(|e| decode_error(response, e))
 }
 
 /// An [`Error::Decode`] for a response, keeping its raw body.
-fn decode_error(response: &RawResponse, path: String, err: &serde_json::Error) -> Error {
+fn decode_error(response: &RawResponse, err: crate::json::JsonError) -> Error {
     Error::Decode {
         status: response.status.as_u16(),
         request_id: response.request_id.clone(),
-        path,
-        message: err.to_string(),
+        path: err.path,
+        message: err.message,
         body: String::from_utf8_lossy(&response.body).into_owned(),
     }
 }

@@ -13,6 +13,7 @@ mod expandable;
 mod form;
 mod id;
 mod ids;
+mod json;
 mod list;
 pub mod models;
 mod path;

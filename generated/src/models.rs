@@ -427,54 +427,31 @@ impl EventPayload {
     fn decode(event_type: &str, object: &serde_json::value::RawValue) -> Result<Self, String> {
         Ok(match event_type {
             "identity.verification_session.canceled" => Self::VerificationSessionCanceled(
-                decode_event_object::<VerificationSession>(object)?,
+                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
             ),
             "identity.verification_session.created" => Self::VerificationSessionCreated(
-                decode_event_object::<VerificationSession>(object)?,
+                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
             ),
             "identity.verification_session.processing" => Self::VerificationSessionProcessing(
-                decode_event_object::<VerificationSession>(object)?,
+                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
             ),
             "identity.verification_session.redacted" => Self::VerificationSessionRedacted(
-                decode_event_object::<VerificationSession>(object)?,
+                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
             ),
             "identity.verification_session.requires_input" => {
-                Self::VerificationSessionRequiresInput(decode_event_object::<VerificationSession>(
-                    object,
-                )?)
+                Self::VerificationSessionRequiresInput(
+                    crate::json::from_raw::<VerificationSession>(object, "data.object")?,
+                )
             }
             "identity.verification_session.verified" => Self::VerificationSessionVerified(
-                decode_event_object::<VerificationSession>(object)?,
+                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
             ),
             _ => Self::Unknown {
                 type_: event_type.to_owned(),
-                object: decode_event_object(object)?,
+                object: crate::json::from_raw(object, "data.object")?,
             },
         })
     }
-}
-/// Decodes an event's object; a failure names its JSON path from the event's root.
-///
-/// Tracking the path costs as much as decoding, so it is only done
-/// again, on the same bytes, once a plain decode has failed.
-fn decode_event_object<T: serde::de::DeserializeOwned>(
-    object: &serde_json::value::RawValue,
-) -> Result<T, String> {
-    serde_json::from_str(object.get()).map_err(|plain| {
-        let mut deserializer = serde_json::Deserializer::from_str(object.get());
-        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(e) => {
-                let path = e.path().to_string();
-                let path = if path == "." {
-                    String::new()
-                } else {
-                    format!(".{path}")
-                };
-                format!("at `data.object{path}`: {}", e.inner())
-            }
-            Ok(_) => format!("at `data.object`: {plain}"),
-        }
-    })
 }
 impl serde::Serialize for EventPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -578,6 +555,16 @@ impl crate::Webhook {
         signature_header: &str,
     ) -> Result<Event, crate::WebhookError> {
         self.construct(payload, signature_header)
+    }
+    /// [`construct_event`](crate::Webhook::construct_event) as if the time were `now`
+    /// (unix seconds), for tests and replays of stored deliveries.
+    pub fn construct_event_at(
+        &self,
+        payload: &[u8],
+        signature_header: &str,
+        now: i64,
+    ) -> Result<Event, crate::WebhookError> {
+        self.construct_at(payload, signature_header, now)
     }
 }
 /// One of the shapes `ListEventsCreated` can take.

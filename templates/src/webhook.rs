@@ -361,19 +361,10 @@ fn signed_text_mac(secret: &str, timestamp_text: &str, payload: &[u8]) -> HmacSh
 
 /// Decodes a verified body, reporting the path of the value that failed.
 fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<T, WebhookError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(payload);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        WebhookError::NotAnEvent {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        }
-    })?;
-    // Trailing garbage after the JSON value is an error too.
-    deserializer.end().map_err(|e| WebhookError::NotAnEvent {
-        path: ".".to_owned(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
+    crate::json::from_slice(payload).map_err(|e| WebhookError::NotAnEvent {
+        path: e.path,
+        message: e.message,
+    })
 }
 
 /// The system clock in unix seconds (negative before 1970).

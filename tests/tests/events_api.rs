@@ -207,6 +207,11 @@ async fn a_broken_event_in_a_response_is_a_decode_error_with_its_path() {
         .send(&client(&server))
         .await
         .unwrap_err();
-    let message = error.to_string();
-    assert!(message.contains("data.object.status"), "{message}");
+    match error {
+        stripe_identity::Error::Decode { path, message, .. } => {
+            assert_eq!(path, "data.object.status");
+            assert!(message.contains("invalid type"), "{message}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
 }

@@ -351,3 +351,41 @@ fn secrets_never_show_up_in_output() {
         }
     }
 }
+
+/// A signed Identity event whose session has a string `created`.
+const BODY_BROKEN_EVENT: &str = r#"{"id":"evt_1","object":"event","created":1700000000,"livemode":false,"pending_webhooks":1,"type":"identity.verification_session.verified","data":{"object":{"id":"vs_1","object":"identity.verification_session","created":"yesterday","livemode":false,"metadata":{},"status":"verified"}}}"#;
+/// `printf '%s' "1700000000.$BODY_BROKEN_EVENT" | openssl dgst -sha256 -hmac whsec_test_secret_1`
+const SIG_BROKEN_EVENT: &str = "99f280a867c21b9ab9eca13d11f112215f31533081fd14b6005036506c34c288";
+/// The same event with a valid session.
+const BODY_EVENT: &str = r#"{"id":"evt_2","object":"event","created":1700000000,"livemode":false,"pending_webhooks":1,"type":"identity.verification_session.verified","data":{"object":{"id":"vs_1","object":"identity.verification_session","created":1700000000,"livemode":false,"metadata":{},"status":"verified"}}}"#;
+/// `printf '%s' "1700000000.$BODY_EVENT" | openssl dgst -sha256 -hmac whsec_test_secret_1`
+const SIG_EVENT: &str = "28affc01927e4f8fefbf942807357336a532a175d6db7494a41c8fa9815425bb";
+
+#[test]
+fn construct_event_decodes_a_signed_identity_event() {
+    let event = webhook()
+        .construct_event_at(
+            BODY_EVENT.as_bytes(),
+            &header(&format!("v1={SIG_EVENT}")),
+            T,
+        )
+        .unwrap();
+    assert_eq!(event.id.as_str(), "evt_2");
+    let stripe_identity::EventPayload::VerificationSessionVerified(session) = &event.data.object
+    else {
+        panic!("decoded as {:?}", event.data.object);
+    };
+    assert_eq!(session.id.as_str(), "vs_1");
+}
+
+#[test]
+fn a_signed_event_with_a_broken_object_names_the_path_inside_it() {
+    let header = header(&format!("v1={SIG_BROKEN_EVENT}"));
+    match webhook().construct_event_at(BODY_BROKEN_EVENT.as_bytes(), &header, T) {
+        Err(WebhookError::NotAnEvent { path, message }) => {
+            assert_eq!(path, "data.object.created");
+            assert!(message.contains("invalid type"), "{message}");
+        }
+        other => panic!("expected NotAnEvent, got {other:?}"),
+    }
+}

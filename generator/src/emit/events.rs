@@ -87,7 +87,7 @@ fn methods(ir: &Ir, def: &EventPayloadDef) -> TokenStream {
     let decode = def.variants.iter().map(|v| {
         let (vname, wire) = (ident(&v.rust_name), &v.wire_name);
         let ty = rust_type(ir, v.object, Module::Models);
-        quote!(#wire => Self::#vname(decode_event_object::<#ty>(object)?),)
+        quote!(#wire => Self::#vname(crate::json::from_raw::<#ty>(object, "data.object")?),)
     });
     quote! {
         impl #name {
@@ -109,31 +109,12 @@ fn methods(ir: &Ir, def: &EventPayloadDef) -> TokenStream {
                     #(#decode)*
                     _ => Self::#catch_all {
                         type_: event_type.to_owned(),
-                        object: decode_event_object(object)?,
+                        object: crate::json::from_raw(object, "data.object")?,
                     },
                 })
             }
         }
 
-        /// Decodes an event's object; a failure names its JSON path from the event's root.
-        ///
-        /// Tracking the path costs as much as decoding, so it is only done
-        /// again, on the same bytes, once a plain decode has failed.
-        fn decode_event_object<T: serde::de::DeserializeOwned>(
-            object: &serde_json::value::RawValue,
-        ) -> Result<T, String> {
-            serde_json::from_str(object.get()).map_err(|plain| {
-                let mut deserializer = serde_json::Deserializer::from_str(object.get());
-                match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                    Err(e) => {
-                        let path = e.path().to_string();
-                        let path = if path == "." { String::new() } else { format!(".{path}") };
-                        format!("at `data.object{path}`: {}", e.inner())
-                    }
-                    Ok(_) => format!("at `data.object`: {plain}"),
-                }
-            })
-        }
     }
 }
 
@@ -256,12 +237,17 @@ fn moved_fields(
         .collect()
 }
 
-/// `Webhook::construct_event`: verify a delivery and decode its event.
+/// `Webhook::construct_event` (and `_at`, with an explicit clock): verify a
+/// delivery and decode its event.
 fn construct_event(envelope: &str) -> TokenStream {
     let name = ident(envelope);
     let docs = doc(&format!(
         "Verifies a webhook delivery (see [`Webhook::verify`](crate::Webhook::verify)),\n\
          then decodes its body as an [`{envelope}`]."
+    ));
+    let docs_at = doc(&format!(
+        "[`construct_event`](crate::Webhook::construct_event) as if the time were `now`\n\
+         (unix seconds), for tests and replays of stored deliveries."
     ));
     quote! {
         impl crate::Webhook {
@@ -272,6 +258,16 @@ fn construct_event(envelope: &str) -> TokenStream {
                 signature_header: &str,
             ) -> Result<#name, crate::WebhookError> {
                 self.construct(payload, signature_header)
+            }
+
+            #docs_at
+            pub fn construct_event_at(
+                &self,
+                payload: &[u8],
+                signature_header: &str,
+                now: i64,
+            ) -> Result<#name, crate::WebhookError> {
+                self.construct_at(payload, signature_header, now)
             }
         }
     }
