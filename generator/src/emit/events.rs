@@ -245,10 +245,10 @@ fn construct_event(envelope: &str) -> TokenStream {
         "Verifies a webhook delivery (see [`Webhook::verify`](crate::Webhook::verify)),\n\
          then decodes its body as an [`{envelope}`]."
     ));
-    let docs_at = doc(&format!(
+    let docs_at = doc(
         "[`construct_event`](crate::Webhook::construct_event) as if the time were `now`\n\
-         (unix seconds), for tests and replays of stored deliveries."
-    ));
+         (unix seconds), for tests and replays of stored deliveries.",
+    );
     quote! {
         impl crate::Webhook {
             #docs
