@@ -45,7 +45,11 @@ pub(crate) fn from_raw<T: DeserializeOwned>(
             Err(e) => (e.path().to_string(), e.inner().to_string()),
             Ok(_) => (".".to_owned(), plain.to_string()),
         };
-        let path = if path == "." { String::new() } else { format!(".{path}") };
+        let path = if path == "." {
+            String::new()
+        } else {
+            format!(".{path}")
+        };
         format!("{NESTED}{at}{path}`: {message}")
     })
 }
