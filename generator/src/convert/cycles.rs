@@ -31,6 +31,7 @@ fn by_value(kind: &TypeKind) -> Vec<TypeId> {
         TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty).collect(),
         TypeKind::Union(u) => u.variants.iter().map(|(_, t)| *t).collect(),
         TypeKind::Emptyable(t) => vec![*t],
+        TypeKind::EventPayload(p) => p.variants.iter().map(|v| v.object).collect(),
         _ => Vec::new(),
     }
 }

@@ -228,7 +228,9 @@ fn moved_fields(
         .iter()
         .map(|f| {
             let name = ident(&f.rust_name);
-            if f.ty == special {
+            if f.ty == special && f.boxed {
+                quote!(#name: Box::new(#value),)
+            } else if f.ty == special {
                 quote!(#name: #value,)
             } else {
                 quote!(#name: #from.#name,)
