@@ -10,6 +10,7 @@ mod error;
 /// Operations on `event` objects.
 pub mod event;
 mod expandable;
+mod extra_fields;
 mod form;
 mod id;
 mod ids;

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 /// `starting_after`.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct List<T> {
+    /// Always `list`; kept so that a page serializes back as it was sent.
+    #[serde(default = "list_object")]
+    pub object: String,
     /// The objects on this page, in the order Stripe returned them.
     pub data: Vec<T>,
     /// Whether more objects follow this page.
@@ -20,4 +23,8 @@ pub struct List<T> {
     /// `/v1/identity/verification_sessions`).
     #[serde(default)]
     pub url: String,
+}
+
+fn list_object() -> String {
+    "list".to_owned()
 }

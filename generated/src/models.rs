@@ -3,7 +3,7 @@
 
 //! Every object, enum and parameter type of the API, one item per schema.
 /// The `Address` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Address {
     /// City, district, suburb, town, or village.
@@ -24,9 +24,95 @@ pub struct Address {
     /// State, county, province, or region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Address;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Address` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Address, A::Error> {
+                let mut field_city: Option<Option<String>> = None;
+                let mut field_country: Option<Option<String>> = None;
+                let mut field_line1: Option<Option<String>> = None;
+                let mut field_line2: Option<Option<String>> = None;
+                let mut field_postal_code: Option<Option<String>> = None;
+                let mut field_state: Option<Option<String>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "city" => crate::extra_fields::read(&mut map, &mut field_city, "city")?,
+                        "country" => {
+                            crate::extra_fields::read(&mut map, &mut field_country, "country")?
+                        }
+                        "line1" => crate::extra_fields::read(&mut map, &mut field_line1, "line1")?,
+                        "line2" => crate::extra_fields::read(&mut map, &mut field_line2, "line2")?,
+                        "postal_code" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_postal_code,
+                            "postal_code",
+                        )?,
+                        "state" => crate::extra_fields::read(&mut map, &mut field_state, "state")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Address {
+                    city: field_city.flatten(),
+                    country: field_country.flatten(),
+                    line1: field_line1.flatten(),
+                    line2: field_line2.flatten(),
+                    postal_code: field_postal_code.flatten(),
+                    state: field_state.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Address {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for Address {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("Address");
+        out.field("city", &self.city);
+        out.field("country", &self.country);
+        out.field("line1", &self.line1);
+        out.field("line2", &self.line2);
+        out.field("postal_code", &self.postal_code);
+        out.field("state", &self.state);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The `ApiErrors` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiErrors {
     /// For card errors, the ID of the failed charge.
@@ -68,6 +154,146 @@ pub struct ApiErrors {
     /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
     #[serde(rename = "type")]
     pub type_: ApiErrorsType,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for ApiErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApiErrors;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ApiErrors` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiErrors, A::Error> {
+                let mut field_charge: Option<Option<String>> = None;
+                let mut field_code: Option<Option<String>> = None;
+                let mut field_decline_code: Option<Option<String>> = None;
+                let mut field_doc_url: Option<Option<String>> = None;
+                let mut field_message: Option<Option<String>> = None;
+                let mut field_param: Option<Option<String>> = None;
+                let mut field_payment_intent: Option<Option<serde_json::Value>> = None;
+                let mut field_payment_method: Option<Option<serde_json::Value>> = None;
+                let mut field_payment_method_type: Option<Option<String>> = None;
+                let mut field_request_log_url: Option<Option<String>> = None;
+                let mut field_setup_intent: Option<Option<serde_json::Value>> = None;
+                let mut field_source: Option<Option<serde_json::Value>> = None;
+                let mut field_type_: Option<ApiErrorsType> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "charge" => {
+                            crate::extra_fields::read(&mut map, &mut field_charge, "charge")?
+                        }
+                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "decline_code" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_decline_code,
+                            "decline_code",
+                        )?,
+                        "doc_url" => {
+                            crate::extra_fields::read(&mut map, &mut field_doc_url, "doc_url")?
+                        }
+                        "message" => {
+                            crate::extra_fields::read(&mut map, &mut field_message, "message")?
+                        }
+                        "param" => crate::extra_fields::read(&mut map, &mut field_param, "param")?,
+                        "payment_intent" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_payment_intent,
+                            "payment_intent",
+                        )?,
+                        "payment_method" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_payment_method,
+                            "payment_method",
+                        )?,
+                        "payment_method_type" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_payment_method_type,
+                            "payment_method_type",
+                        )?,
+                        "request_log_url" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_request_log_url,
+                            "request_log_url",
+                        )?,
+                        "setup_intent" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_setup_intent,
+                            "setup_intent",
+                        )?,
+                        "source" => {
+                            crate::extra_fields::read(&mut map, &mut field_source, "source")?
+                        }
+                        "type" => crate::extra_fields::read(&mut map, &mut field_type_, "type")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(ApiErrors {
+                    charge: field_charge.flatten(),
+                    code: field_code.flatten(),
+                    decline_code: field_decline_code.flatten(),
+                    doc_url: field_doc_url.flatten(),
+                    message: field_message.flatten(),
+                    param: field_param.flatten(),
+                    payment_intent: field_payment_intent.flatten(),
+                    payment_method: field_payment_method.flatten(),
+                    payment_method_type: field_payment_method_type.flatten(),
+                    request_log_url: field_request_log_url.flatten(),
+                    setup_intent: field_setup_intent.flatten(),
+                    source: field_source.flatten(),
+                    type_: crate::extra_fields::required(field_type_, "type")?,
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl ApiErrors {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for ApiErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("ApiErrors");
+        out.field("charge", &self.charge);
+        out.field("code", &self.code);
+        out.field("decline_code", &self.decline_code);
+        out.field("doc_url", &self.doc_url);
+        out.field("message", &self.message);
+        out.field("param", &self.param);
+        out.field("payment_intent", &self.payment_intent);
+        out.field("payment_method", &self.payment_method);
+        out.field("payment_method_type", &self.payment_method_type);
+        out.field("request_log_url", &self.request_log_url);
+        out.field("setup_intent", &self.setup_intent);
+        out.field("source", &self.source);
+        out.field("type_", &self.type_);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -261,11 +487,71 @@ impl<'de> serde::Deserialize<'de> for CreateVerificationSessionType {
     }
 }
 /// An error response from the Stripe API
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Error {
     /// The `error` field.
     pub error: ApiErrors,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Error` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Error, A::Error> {
+                let mut field_error: Option<ApiErrors> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => crate::extra_fields::read(&mut map, &mut field_error, "error")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Error {
+                    error: crate::extra_fields::required(field_error, "error")?,
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Error {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("Error");
+        out.field("error", &self.error);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// Events are our way of letting you know when something interesting happens in
 /// your account. When an interesting event occurs, we create a new `Event`
@@ -296,7 +582,7 @@ pub struct Error {
 ///
 /// **NOTE:** Right now, access to events through the [Retrieve Event API](https://stripe.com/docs/api#retrieve_event) is
 /// guaranteed only for 30 days.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Event {
     /// The connected account that originated the event.
@@ -323,6 +609,43 @@ pub struct Event {
     /// Description of the event (e.g., `invoice.created` or `charge.refunded`).
     #[serde(rename = "type")]
     pub type_: String,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl Event {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("Event");
+        out.field("account", &self.account);
+        out.field("api_version", &self.api_version);
+        out.field("created", &self.created);
+        out.field("data", &self.data);
+        out.field("id", &self.id);
+        out.field("livemode", &self.livemode);
+        out.field("object", &self.object);
+        out.field("pending_webhooks", &self.pending_webhooks);
+        out.field("request", &self.request);
+        out.field("type_", &self.type_);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 impl crate::Object for Event {
     type Id = crate::ids::EventId;
@@ -503,30 +826,164 @@ impl std::fmt::Debug for EventPayload {
 }
 impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
         struct Wire {
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub account: Option<String>,
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub api_version: Option<String>,
-            pub created: i64,
-            pub data: WireData,
-            pub id: crate::ids::EventId,
-            pub livemode: bool,
-            pub object: EventObject,
-            pub pending_webhooks: i64,
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub request: Option<NotificationEventRequest>,
-            #[serde(rename = "type")]
-            pub type_: String,
+            account: Option<String>,
+            api_version: Option<String>,
+            created: i64,
+            data: WireData,
+            id: crate::ids::EventId,
+            livemode: bool,
+            object: EventObject,
+            pending_webhooks: i64,
+            request: Option<NotificationEventRequest>,
+            type_: String,
+            extra_fields: crate::ExtraFields,
         }
-        #[derive(serde::Deserialize)]
+        impl<'de> serde::Deserialize<'de> for Wire {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = Wire;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a `Event` object")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<Wire, A::Error> {
+                        let mut field_account: Option<Option<String>> = None;
+                        let mut field_api_version: Option<Option<String>> = None;
+                        let mut field_created: Option<i64> = None;
+                        let mut field_data: Option<WireData> = None;
+                        let mut field_id: Option<crate::ids::EventId> = None;
+                        let mut field_livemode: Option<bool> = None;
+                        let mut field_object: Option<EventObject> = None;
+                        let mut field_pending_webhooks: Option<i64> = None;
+                        let mut field_request: Option<Option<NotificationEventRequest>> = None;
+                        let mut field_type_: Option<String> = None;
+                        let mut extra_fields = crate::ExtraFields::new();
+                        while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                            match key.as_str() {
+                                "account" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_account,
+                                    "account",
+                                )?,
+                                "api_version" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_api_version,
+                                    "api_version",
+                                )?,
+                                "created" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_created,
+                                    "created",
+                                )?,
+                                "data" => {
+                                    crate::extra_fields::read(&mut map, &mut field_data, "data")?
+                                }
+                                "id" => crate::extra_fields::read(&mut map, &mut field_id, "id")?,
+                                "livemode" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_livemode,
+                                    "livemode",
+                                )?,
+                                "object" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_object,
+                                    "object",
+                                )?,
+                                "pending_webhooks" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_pending_webhooks,
+                                    "pending_webhooks",
+                                )?,
+                                "request" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_request,
+                                    "request",
+                                )?,
+                                "type" => {
+                                    crate::extra_fields::read(&mut map, &mut field_type_, "type")?
+                                }
+                                _ => {
+                                    let value = map.next_value()?;
+                                    extra_fields.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        Ok(Wire {
+                            account: field_account.flatten(),
+                            api_version: field_api_version.flatten(),
+                            created: crate::extra_fields::required(field_created, "created")?,
+                            data: crate::extra_fields::required(field_data, "data")?,
+                            id: crate::extra_fields::required(field_id, "id")?,
+                            livemode: crate::extra_fields::required(field_livemode, "livemode")?,
+                            object: crate::extra_fields::required(field_object, "object")?,
+                            pending_webhooks: crate::extra_fields::required(
+                                field_pending_webhooks,
+                                "pending_webhooks",
+                            )?,
+                            request: field_request.flatten(),
+                            type_: crate::extra_fields::required(field_type_, "type")?,
+                            extra_fields,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
         struct WireData {
-            pub object: Box<serde_json::value::RawValue>,
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub previous_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            object: Box<serde_json::value::RawValue>,
+            previous_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            extra_fields: crate::ExtraFields,
         }
-        let wire = Wire::deserialize(deserializer)?;
+        impl<'de> serde::Deserialize<'de> for WireData {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = WireData;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a `NotificationEventData` object")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<WireData, A::Error> {
+                        let mut field_object: Option<Box<serde_json::value::RawValue>> = None;
+                        let mut field_previous_attributes: Option<
+                            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                        > = None;
+                        let mut extra_fields = crate::ExtraFields::new();
+                        while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                            match key.as_str() {
+                                "object" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_object,
+                                    "object",
+                                )?,
+                                "previous_attributes" => crate::extra_fields::read(
+                                    &mut map,
+                                    &mut field_previous_attributes,
+                                    "previous_attributes",
+                                )?,
+                                _ => {
+                                    let value = map.next_value()?;
+                                    extra_fields.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        Ok(WireData {
+                            object: crate::extra_fields::required(field_object, "object")?,
+                            previous_attributes: field_previous_attributes.flatten(),
+                            extra_fields,
+                        })
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+        let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
         let decoded = EventPayload::decode(&wire.type_, &wire.data.object)
             .map_err(serde::de::Error::custom)?;
         Ok(Event {
@@ -536,6 +993,7 @@ impl<'de> serde::Deserialize<'de> for Event {
             data: NotificationEventData {
                 object: decoded,
                 previous_attributes: wire.data.previous_attributes,
+                extra_fields: wire.data.extra_fields,
             },
             id: wire.id,
             livemode: wire.livemode,
@@ -543,6 +1001,7 @@ impl<'de> serde::Deserialize<'de> for Event {
             pending_webhooks: wire.pending_webhooks,
             request: wire.request,
             type_: wire.type_,
+            extra_fields: wire.extra_fields,
         })
     }
 }
@@ -793,20 +1252,41 @@ pub struct NotificationEventData {
     /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`). If an array attribute has any updated elements, this object contains the entire array. In Stripe API versions 2017-04-06 or earlier, an updated array attribute in this object includes only the updated array elements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl NotificationEventData {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
 }
 impl std::fmt::Debug for NotificationEventData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NotificationEventData")
-            .field("object", &self.object)
-            .field(
-                "previous_attributes",
-                &self.previous_attributes.as_ref().map(|_| "[redacted]"),
-            )
-            .finish()
+        let mut out = f.debug_struct("NotificationEventData");
+        out.field("object", &self.object);
+        out.field(
+            "previous_attributes",
+            &self.previous_attributes.as_ref().map(|_| "[redacted]"),
+        );
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
     }
 }
 /// The `NotificationEventRequest` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NotificationEventRequest {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling). Request logs are available in the [dashboard](https://dashboard.stripe.com/logs), but currently not in the API.
@@ -815,6 +1295,74 @@ pub struct NotificationEventRequest {
     /// The idempotency key transmitted during the request, if any. *Note: This property is populated only for events on or after May 23, 2017*.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NotificationEventRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `NotificationEventRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationEventRequest, A::Error> {
+                let mut field_id: Option<Option<String>> = None;
+                let mut field_idempotency_key: Option<Option<String>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => crate::extra_fields::read(&mut map, &mut field_id, "id")?,
+                        "idempotency_key" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_idempotency_key,
+                            "idempotency_key",
+                        )?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(NotificationEventRequest {
+                    id: field_id.flatten(),
+                    idempotency_key: field_idempotency_key.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl NotificationEventRequest {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for NotificationEventRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("NotificationEventRequest");
+        out.field("id", &self.id);
+        out.field("idempotency_key", &self.idempotency_key);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// A set of options for the session’s verification checks.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
@@ -958,7 +1506,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVerificationSessionType {
 /// [VerificationSession](https://stripe.com/docs/api/identity/verification_sessions) API.
 ///
 /// Related guides: [Accessing verification results](https://stripe.com/docs/identity/verification-sessions#results).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReport {
     /// Time at which the object was created. Measured in seconds since the Unix epoch.
@@ -988,6 +1536,122 @@ pub struct VerificationReport {
     /// ID of the VerificationSession that created this report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_session: Option<crate::ids::VerificationSessionId>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReport {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReport;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReport` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReport, A::Error> {
+                let mut field_created: Option<i64> = None;
+                let mut field_document: Option<Option<VerificationReportDocument>> = None;
+                let mut field_id: Option<crate::ids::VerificationReportId> = None;
+                let mut field_id_number: Option<Option<VerificationReportIdNumber>> = None;
+                let mut field_livemode: Option<bool> = None;
+                let mut field_object: Option<VerificationReportObject> = None;
+                let mut field_options: Option<Option<VerificationReportOptions>> = None;
+                let mut field_selfie: Option<Option<VerificationReportSelfie>> = None;
+                let mut field_type_: Option<Option<VerificationReportType>> = None;
+                let mut field_verification_session: Option<
+                    Option<crate::ids::VerificationSessionId>,
+                > = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "created" => {
+                            crate::extra_fields::read(&mut map, &mut field_created, "created")?
+                        }
+                        "document" => {
+                            crate::extra_fields::read(&mut map, &mut field_document, "document")?
+                        }
+                        "id" => crate::extra_fields::read(&mut map, &mut field_id, "id")?,
+                        "id_number" => {
+                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                        }
+                        "livemode" => {
+                            crate::extra_fields::read(&mut map, &mut field_livemode, "livemode")?
+                        }
+                        "object" => {
+                            crate::extra_fields::read(&mut map, &mut field_object, "object")?
+                        }
+                        "options" => {
+                            crate::extra_fields::read(&mut map, &mut field_options, "options")?
+                        }
+                        "selfie" => {
+                            crate::extra_fields::read(&mut map, &mut field_selfie, "selfie")?
+                        }
+                        "type" => crate::extra_fields::read(&mut map, &mut field_type_, "type")?,
+                        "verification_session" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_verification_session,
+                            "verification_session",
+                        )?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReport {
+                    created: crate::extra_fields::required(field_created, "created")?,
+                    document: field_document.flatten(),
+                    id: crate::extra_fields::required(field_id, "id")?,
+                    id_number: field_id_number.flatten(),
+                    livemode: crate::extra_fields::required(field_livemode, "livemode")?,
+                    object: crate::extra_fields::required(field_object, "object")?,
+                    options: field_options.flatten(),
+                    selfie: field_selfie.flatten(),
+                    type_: field_type_.flatten(),
+                    verification_session: field_verification_session.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReport {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReport");
+        out.field("created", &self.created);
+        out.field("document", &self.document);
+        out.field("id", &self.id);
+        out.field("id_number", &self.id_number);
+        out.field("livemode", &self.livemode);
+        out.field("object", &self.object);
+        out.field("options", &self.options);
+        out.field("selfie", &self.selfie);
+        out.field("type_", &self.type_);
+        out.field("verification_session", &self.verification_session);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 impl crate::Object for VerificationReport {
     type Id = crate::ids::VerificationReportId;
@@ -997,7 +1661,7 @@ impl crate::Object for VerificationReport {
     }
 }
 /// Result from a document check
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocument {
     /// Address as it appears in the document.
@@ -1036,9 +1700,140 @@ pub struct VerificationReportDocument {
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<VerificationReportDocumentType>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportDocument` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportDocument, A::Error> {
+                let mut field_address: Option<Option<Address>> = None;
+                let mut field_dob: Option<Option<VerificationReportDocumentDob>> = None;
+                let mut field_error: Option<Option<VerificationReportDocumentError>> = None;
+                let mut field_expiration_date: Option<
+                    Option<VerificationReportDocumentExpirationDate>,
+                > = None;
+                let mut field_files: Option<Option<Vec<String>>> = None;
+                let mut field_first_name: Option<Option<String>> = None;
+                let mut field_issued_date: Option<Option<VerificationReportDocumentIssuedDate>> =
+                    None;
+                let mut field_issuing_country: Option<Option<String>> = None;
+                let mut field_last_name: Option<Option<String>> = None;
+                let mut field_number: Option<Option<String>> = None;
+                let mut field_status: Option<VerificationReportDocumentStatus> = None;
+                let mut field_type_: Option<Option<VerificationReportDocumentType>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "address" => {
+                            crate::extra_fields::read(&mut map, &mut field_address, "address")?
+                        }
+                        "dob" => crate::extra_fields::read(&mut map, &mut field_dob, "dob")?,
+                        "error" => crate::extra_fields::read(&mut map, &mut field_error, "error")?,
+                        "expiration_date" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_expiration_date,
+                            "expiration_date",
+                        )?,
+                        "files" => crate::extra_fields::read(&mut map, &mut field_files, "files")?,
+                        "first_name" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_first_name,
+                            "first_name",
+                        )?,
+                        "issued_date" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_issued_date,
+                            "issued_date",
+                        )?,
+                        "issuing_country" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_issuing_country,
+                            "issuing_country",
+                        )?,
+                        "last_name" => {
+                            crate::extra_fields::read(&mut map, &mut field_last_name, "last_name")?
+                        }
+                        "number" => {
+                            crate::extra_fields::read(&mut map, &mut field_number, "number")?
+                        }
+                        "status" => {
+                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                        }
+                        "type" => crate::extra_fields::read(&mut map, &mut field_type_, "type")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportDocument {
+                    address: field_address.flatten(),
+                    dob: field_dob.flatten(),
+                    error: field_error.flatten(),
+                    expiration_date: field_expiration_date.flatten(),
+                    files: field_files.flatten(),
+                    first_name: field_first_name.flatten(),
+                    issued_date: field_issued_date.flatten(),
+                    issuing_country: field_issuing_country.flatten(),
+                    last_name: field_last_name.flatten(),
+                    number: field_number.flatten(),
+                    status: crate::extra_fields::required(field_status, "status")?,
+                    type_: field_type_.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportDocument {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportDocument");
+        out.field("address", &self.address);
+        out.field("dob", &self.dob);
+        out.field("error", &self.error);
+        out.field("expiration_date", &self.expiration_date);
+        out.field("files", &self.files);
+        out.field("first_name", &self.first_name);
+        out.field("issued_date", &self.issued_date);
+        out.field("issuing_country", &self.issuing_country);
+        out.field("last_name", &self.last_name);
+        out.field("number", &self.number);
+        out.field("status", &self.status);
+        out.field("type_", &self.type_);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocumentDob {
     /// Numerical day between 1 and 31.
@@ -1050,9 +1845,77 @@ pub struct VerificationReportDocumentDob {
     /// The four-digit year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocumentDob {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportDocumentDob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportDocumentDob` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportDocumentDob, A::Error> {
+                let mut field_day: Option<Option<i64>> = None;
+                let mut field_month: Option<Option<i64>> = None;
+                let mut field_year: Option<Option<i64>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
+                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
+                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportDocumentDob {
+                    day: field_day.flatten(),
+                    month: field_month.flatten(),
+                    year: field_year.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportDocumentDob {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportDocumentDob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportDocumentDob");
+        out.field("day", &self.day);
+        out.field("month", &self.month);
+        out.field("year", &self.year);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The `VerificationReportDocumentError` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocumentError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -1061,6 +1924,72 @@ pub struct VerificationReportDocumentError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocumentError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportDocumentError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportDocumentError` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportDocumentError, A::Error> {
+                let mut field_code: Option<Option<VerificationReportDocumentErrorCode>> = None;
+                let mut field_reason: Option<Option<String>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "reason" => {
+                            crate::extra_fields::read(&mut map, &mut field_reason, "reason")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportDocumentError {
+                    code: field_code.flatten(),
+                    reason: field_reason.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportDocumentError {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportDocumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportDocumentError");
+        out.field("code", &self.code);
+        out.field("reason", &self.reason);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1119,7 +2048,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocumentErrorCode {
     }
 }
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocumentExpirationDate {
     /// Numerical day between 1 and 31.
@@ -1131,9 +2060,77 @@ pub struct VerificationReportDocumentExpirationDate {
     /// The four-digit year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocumentExpirationDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportDocumentExpirationDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportDocumentExpirationDate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportDocumentExpirationDate, A::Error> {
+                let mut field_day: Option<Option<i64>> = None;
+                let mut field_month: Option<Option<i64>> = None;
+                let mut field_year: Option<Option<i64>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
+                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
+                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportDocumentExpirationDate {
+                    day: field_day.flatten(),
+                    month: field_month.flatten(),
+                    year: field_year.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportDocumentExpirationDate {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportDocumentExpirationDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportDocumentExpirationDate");
+        out.field("day", &self.day);
+        out.field("month", &self.month);
+        out.field("year", &self.year);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportDocumentIssuedDate {
     /// Numerical day between 1 and 31.
@@ -1145,6 +2142,74 @@ pub struct VerificationReportDocumentIssuedDate {
     /// The four-digit year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportDocumentIssuedDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportDocumentIssuedDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportDocumentIssuedDate` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportDocumentIssuedDate, A::Error> {
+                let mut field_day: Option<Option<i64>> = None;
+                let mut field_month: Option<Option<i64>> = None;
+                let mut field_year: Option<Option<i64>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
+                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
+                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportDocumentIssuedDate {
+                    day: field_day.flatten(),
+                    month: field_month.flatten(),
+                    year: field_year.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportDocumentIssuedDate {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportDocumentIssuedDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportDocumentIssuedDate");
+        out.field("day", &self.day);
+        out.field("month", &self.month);
+        out.field("year", &self.year);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// Status of this `document` check.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1255,7 +2320,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocumentType {
     }
 }
 /// Result from an id_number check
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportIdNumber {
     /// Date of birth.
@@ -1278,9 +2343,109 @@ pub struct VerificationReportIdNumber {
     pub last_name: Option<String>,
     /// Status of this `id_number` check.
     pub status: VerificationReportIdNumberStatus,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportIdNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportIdNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportIdNumber` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportIdNumber, A::Error> {
+                let mut field_dob: Option<Option<VerificationReportIdNumberDob>> = None;
+                let mut field_error: Option<Option<VerificationReportIdNumberError>> = None;
+                let mut field_first_name: Option<Option<String>> = None;
+                let mut field_id_number: Option<Option<String>> = None;
+                let mut field_id_number_type: Option<
+                    Option<VerificationReportIdNumberIdNumberType>,
+                > = None;
+                let mut field_last_name: Option<Option<String>> = None;
+                let mut field_status: Option<VerificationReportIdNumberStatus> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "dob" => crate::extra_fields::read(&mut map, &mut field_dob, "dob")?,
+                        "error" => crate::extra_fields::read(&mut map, &mut field_error, "error")?,
+                        "first_name" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_first_name,
+                            "first_name",
+                        )?,
+                        "id_number" => {
+                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                        }
+                        "id_number_type" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_id_number_type,
+                            "id_number_type",
+                        )?,
+                        "last_name" => {
+                            crate::extra_fields::read(&mut map, &mut field_last_name, "last_name")?
+                        }
+                        "status" => {
+                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportIdNumber {
+                    dob: field_dob.flatten(),
+                    error: field_error.flatten(),
+                    first_name: field_first_name.flatten(),
+                    id_number: field_id_number.flatten(),
+                    id_number_type: field_id_number_type.flatten(),
+                    last_name: field_last_name.flatten(),
+                    status: crate::extra_fields::required(field_status, "status")?,
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportIdNumber {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportIdNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportIdNumber");
+        out.field("dob", &self.dob);
+        out.field("error", &self.error);
+        out.field("first_name", &self.first_name);
+        out.field("id_number", &self.id_number);
+        out.field("id_number_type", &self.id_number_type);
+        out.field("last_name", &self.last_name);
+        out.field("status", &self.status);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportIdNumberDob {
     /// Numerical day between 1 and 31.
@@ -1292,9 +2457,77 @@ pub struct VerificationReportIdNumberDob {
     /// The four-digit year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberDob {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportIdNumberDob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportIdNumberDob` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportIdNumberDob, A::Error> {
+                let mut field_day: Option<Option<i64>> = None;
+                let mut field_month: Option<Option<i64>> = None;
+                let mut field_year: Option<Option<i64>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
+                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
+                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportIdNumberDob {
+                    day: field_day.flatten(),
+                    month: field_month.flatten(),
+                    year: field_year.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportIdNumberDob {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportIdNumberDob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportIdNumberDob");
+        out.field("day", &self.day);
+        out.field("month", &self.month);
+        out.field("year", &self.year);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The `VerificationReportIdNumberError` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportIdNumberError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -1303,6 +2536,72 @@ pub struct VerificationReportIdNumberError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportIdNumberError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportIdNumberError` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportIdNumberError, A::Error> {
+                let mut field_code: Option<Option<VerificationReportIdNumberErrorCode>> = None;
+                let mut field_reason: Option<Option<String>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "reason" => {
+                            crate::extra_fields::read(&mut map, &mut field_reason, "reason")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportIdNumberError {
+                    code: field_code.flatten(),
+                    reason: field_reason.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportIdNumberError {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportIdNumberError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportIdNumberError");
+        out.field("code", &self.code);
+        out.field("reason", &self.reason);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1517,7 +2816,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportObject {
     }
 }
 /// The `VerificationReportOptions` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportOptions {
     /// The `document` field.
@@ -1526,9 +2825,79 @@ pub struct VerificationReportOptions {
     /// The `id_number` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_number: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportOptions` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportOptions, A::Error> {
+                let mut field_document: Option<Option<VerificationReportOptionsDocument>> = None;
+                let mut field_id_number: Option<
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                > = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "document" => {
+                            crate::extra_fields::read(&mut map, &mut field_document, "document")?
+                        }
+                        "id_number" => {
+                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportOptions {
+                    document: field_document.flatten(),
+                    id_number: field_id_number.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportOptions {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportOptions");
+        out.field("document", &self.document);
+        out.field("id_number", &self.id_number);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The `VerificationReportOptionsDocument` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportOptionsDocument {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
@@ -1543,6 +2912,96 @@ pub struct VerificationReportOptionsDocument {
     /// Capture a face image and perform a [selfie check](https://stripe.com/docs/identity/verification-checks?type=selfie) comparing a photo ID and a picture of your user’s face. [Learn more](https://stripe.com/docs/identity/selfie).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportOptionsDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportOptionsDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportOptionsDocument` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportOptionsDocument, A::Error> {
+                let mut field_allowed_types: Option<
+                    Option<Vec<VerificationReportOptionsDocumentAllowedTypes>>,
+                > = None;
+                let mut field_require_id_number: Option<Option<bool>> = None;
+                let mut field_require_live_capture: Option<Option<bool>> = None;
+                let mut field_require_matching_selfie: Option<Option<bool>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "allowed_types" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_allowed_types,
+                            "allowed_types",
+                        )?,
+                        "require_id_number" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_require_id_number,
+                            "require_id_number",
+                        )?,
+                        "require_live_capture" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_require_live_capture,
+                            "require_live_capture",
+                        )?,
+                        "require_matching_selfie" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_require_matching_selfie,
+                            "require_matching_selfie",
+                        )?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportOptionsDocument {
+                    allowed_types: field_allowed_types.flatten(),
+                    require_id_number: field_require_id_number.flatten(),
+                    require_live_capture: field_require_live_capture.flatten(),
+                    require_matching_selfie: field_require_matching_selfie.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportOptionsDocument {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportOptionsDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportOptionsDocument");
+        out.field("allowed_types", &self.allowed_types);
+        out.field("require_id_number", &self.require_id_number);
+        out.field("require_live_capture", &self.require_live_capture);
+        out.field("require_matching_selfie", &self.require_matching_selfie);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The values of `VerificationReportOptionsDocumentAllowedTypes`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1601,7 +3060,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportOptionsDocumentAllowedTy
     }
 }
 /// Result from a selfie check
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportSelfie {
     /// ID of the [File](https://stripe.com/docs/api/files) holding the image of the identity document used in this check.
@@ -1615,9 +3074,87 @@ pub struct VerificationReportSelfie {
     pub selfie: Option<String>,
     /// Status of this `selfie` check.
     pub status: VerificationReportSelfieStatus,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportSelfie {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportSelfie;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportSelfie` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportSelfie, A::Error> {
+                let mut field_document: Option<Option<String>> = None;
+                let mut field_error: Option<Option<VerificationReportSelfieError>> = None;
+                let mut field_selfie: Option<Option<String>> = None;
+                let mut field_status: Option<VerificationReportSelfieStatus> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "document" => {
+                            crate::extra_fields::read(&mut map, &mut field_document, "document")?
+                        }
+                        "error" => crate::extra_fields::read(&mut map, &mut field_error, "error")?,
+                        "selfie" => {
+                            crate::extra_fields::read(&mut map, &mut field_selfie, "selfie")?
+                        }
+                        "status" => {
+                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportSelfie {
+                    document: field_document.flatten(),
+                    error: field_error.flatten(),
+                    selfie: field_selfie.flatten(),
+                    status: crate::extra_fields::required(field_status, "status")?,
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportSelfie {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportSelfie {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportSelfie");
+        out.field("document", &self.document);
+        out.field("error", &self.error);
+        out.field("selfie", &self.selfie);
+        out.field("status", &self.status);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The `VerificationReportSelfieError` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationReportSelfieError {
     /// A short machine-readable string giving the reason for the verification failure.
@@ -1626,6 +3163,72 @@ pub struct VerificationReportSelfieError {
     /// A human-readable message giving the reason for the failure. These messages can be shown to your users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationReportSelfieError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationReportSelfieError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationReportSelfieError` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationReportSelfieError, A::Error> {
+                let mut field_code: Option<Option<VerificationReportSelfieErrorCode>> = None;
+                let mut field_reason: Option<Option<String>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "reason" => {
+                            crate::extra_fields::read(&mut map, &mut field_reason, "reason")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationReportSelfieError {
+                    code: field_code.flatten(),
+                    reason: field_reason.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationReportSelfieError {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationReportSelfieError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationReportSelfieError");
+        out.field("code", &self.code);
+        out.field("reason", &self.reason);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// A short machine-readable string giving the reason for the verification failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1802,7 +3405,7 @@ impl<'de> serde::Deserialize<'de> for VerificationReportType {
 /// verification checks are complete.
 ///
 /// Related guide: [The Verification Sessions API](https://stripe.com/docs/identity/verification-sessions)
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSession {
     /// The short-lived client secret used by Stripe.js to [show a verification modal](https://stripe.com/docs/js/identity/modal) inside your app. This client secret expires after 24 hours and can only be used once. Don’t store it, log it, embed it in a URL, or expose it to anyone other than the user. Make sure that you have TLS enabled on any page that includes the client secret. Refer to our docs on [passing the client secret to the frontend](https://stripe.com/docs/identity/verification-sessions#client-secret) to learn more.
@@ -1842,28 +3445,153 @@ pub struct VerificationSession {
     /// The user’s verified data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_outputs: Option<VerificationSessionVerifiedOutputs>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSession {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationSession;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationSession` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSession, A::Error> {
+                let mut field_client_secret: Option<Option<String>> = None;
+                let mut field_created: Option<i64> = None;
+                let mut field_id: Option<crate::ids::VerificationSessionId> = None;
+                let mut field_last_error: Option<Option<VerificationSessionLastError>> = None;
+                let mut field_last_verification_report: Option<
+                    Option<crate::Expandable<VerificationReport>>,
+                > = None;
+                let mut field_livemode: Option<bool> = None;
+                let mut field_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_object: Option<VerificationSessionObject> = None;
+                let mut field_options: Option<Option<VerificationSessionOptions>> = None;
+                let mut field_redaction: Option<Option<VerificationSessionRedaction>> = None;
+                let mut field_status: Option<VerificationSessionStatus> = None;
+                let mut field_type_: Option<Option<VerificationSessionType>> = None;
+                let mut field_url: Option<Option<String>> = None;
+                let mut field_verified_outputs: Option<Option<VerificationSessionVerifiedOutputs>> =
+                    None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "client_secret" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_client_secret,
+                            "client_secret",
+                        )?,
+                        "created" => {
+                            crate::extra_fields::read(&mut map, &mut field_created, "created")?
+                        }
+                        "id" => crate::extra_fields::read(&mut map, &mut field_id, "id")?,
+                        "last_error" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_last_error,
+                            "last_error",
+                        )?,
+                        "last_verification_report" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_last_verification_report,
+                            "last_verification_report",
+                        )?,
+                        "livemode" => {
+                            crate::extra_fields::read(&mut map, &mut field_livemode, "livemode")?
+                        }
+                        "metadata" => {
+                            crate::extra_fields::read(&mut map, &mut field_metadata, "metadata")?
+                        }
+                        "object" => {
+                            crate::extra_fields::read(&mut map, &mut field_object, "object")?
+                        }
+                        "options" => {
+                            crate::extra_fields::read(&mut map, &mut field_options, "options")?
+                        }
+                        "redaction" => {
+                            crate::extra_fields::read(&mut map, &mut field_redaction, "redaction")?
+                        }
+                        "status" => {
+                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                        }
+                        "type" => crate::extra_fields::read(&mut map, &mut field_type_, "type")?,
+                        "url" => crate::extra_fields::read(&mut map, &mut field_url, "url")?,
+                        "verified_outputs" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_verified_outputs,
+                            "verified_outputs",
+                        )?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationSession {
+                    client_secret: field_client_secret.flatten(),
+                    created: crate::extra_fields::required(field_created, "created")?,
+                    id: crate::extra_fields::required(field_id, "id")?,
+                    last_error: field_last_error.flatten(),
+                    last_verification_report: field_last_verification_report.flatten(),
+                    livemode: crate::extra_fields::required(field_livemode, "livemode")?,
+                    metadata: crate::extra_fields::required(field_metadata, "metadata")?,
+                    object: crate::extra_fields::required(field_object, "object")?,
+                    options: field_options.flatten(),
+                    redaction: field_redaction.flatten(),
+                    status: crate::extra_fields::required(field_status, "status")?,
+                    type_: field_type_.flatten(),
+                    url: field_url.flatten(),
+                    verified_outputs: field_verified_outputs.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationSession {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
 }
 impl std::fmt::Debug for VerificationSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerificationSession")
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
-            .field("created", &self.created)
-            .field("id", &self.id)
-            .field("last_error", &self.last_error)
-            .field("last_verification_report", &self.last_verification_report)
-            .field("livemode", &self.livemode)
-            .field("metadata", &self.metadata)
-            .field("object", &self.object)
-            .field("options", &self.options)
-            .field("redaction", &self.redaction)
-            .field("status", &self.status)
-            .field("type_", &self.type_)
-            .field("url", &self.url.as_ref().map(|_| "[redacted]"))
-            .field("verified_outputs", &self.verified_outputs)
-            .finish()
+        let mut out = f.debug_struct("VerificationSession");
+        out.field(
+            "client_secret",
+            &self.client_secret.as_ref().map(|_| "[redacted]"),
+        );
+        out.field("created", &self.created);
+        out.field("id", &self.id);
+        out.field("last_error", &self.last_error);
+        out.field("last_verification_report", &self.last_verification_report);
+        out.field("livemode", &self.livemode);
+        out.field("metadata", &self.metadata);
+        out.field("object", &self.object);
+        out.field("options", &self.options);
+        out.field("redaction", &self.redaction);
+        out.field("status", &self.status);
+        out.field("type_", &self.type_);
+        out.field("url", &self.url.as_ref().map(|_| "[redacted]"));
+        out.field("verified_outputs", &self.verified_outputs);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
     }
 }
 impl crate::Object for VerificationSession {
@@ -1874,7 +3602,7 @@ impl crate::Object for VerificationSession {
     }
 }
 /// Shows last VerificationSession error
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionLastError {
     /// A short machine-readable string giving the reason for the verification or user-session failure.
@@ -1883,6 +3611,72 @@ pub struct VerificationSessionLastError {
     /// A message that explains the reason for verification or user-session failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionLastError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationSessionLastError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationSessionLastError` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSessionLastError, A::Error> {
+                let mut field_code: Option<Option<VerificationSessionLastErrorCode>> = None;
+                let mut field_reason: Option<Option<String>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "reason" => {
+                            crate::extra_fields::read(&mut map, &mut field_reason, "reason")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationSessionLastError {
+                    code: field_code.flatten(),
+                    reason: field_reason.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationSessionLastError {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationSessionLastError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationSessionLastError");
+        out.field("code", &self.code);
+        out.field("reason", &self.reason);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// A short machine-readable string giving the reason for the verification or user-session failure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2037,7 +3831,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionObject {
     }
 }
 /// The `VerificationSessionOptions` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptions {
     /// The `document` field.
@@ -2046,9 +3840,79 @@ pub struct VerificationSessionOptions {
     /// The `id_number` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_number: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionOptions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationSessionOptions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationSessionOptions` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSessionOptions, A::Error> {
+                let mut field_document: Option<Option<VerificationSessionOptionsDocument>> = None;
+                let mut field_id_number: Option<
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                > = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "document" => {
+                            crate::extra_fields::read(&mut map, &mut field_document, "document")?
+                        }
+                        "id_number" => {
+                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationSessionOptions {
+                    document: field_document.flatten(),
+                    id_number: field_id_number.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationSessionOptions {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationSessionOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationSessionOptions");
+        out.field("document", &self.document);
+        out.field("id_number", &self.id_number);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The `VerificationSessionOptionsDocument` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionOptionsDocument {
     /// Array of strings of allowed identity document types. If the provided identity document isn’t one of the allowed types, the verification check will fail with a document_type_not_allowed error code.
@@ -2063,6 +3927,96 @@ pub struct VerificationSessionOptionsDocument {
     /// Capture a face image and perform a [selfie check](https://stripe.com/docs/identity/verification-checks?type=selfie) comparing a photo ID and a picture of your user’s face. [Learn more](https://stripe.com/docs/identity/selfie).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationSessionOptionsDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationSessionOptionsDocument` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSessionOptionsDocument, A::Error> {
+                let mut field_allowed_types: Option<
+                    Option<Vec<VerificationSessionOptionsDocumentAllowedTypes>>,
+                > = None;
+                let mut field_require_id_number: Option<Option<bool>> = None;
+                let mut field_require_live_capture: Option<Option<bool>> = None;
+                let mut field_require_matching_selfie: Option<Option<bool>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "allowed_types" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_allowed_types,
+                            "allowed_types",
+                        )?,
+                        "require_id_number" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_require_id_number,
+                            "require_id_number",
+                        )?,
+                        "require_live_capture" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_require_live_capture,
+                            "require_live_capture",
+                        )?,
+                        "require_matching_selfie" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_require_matching_selfie,
+                            "require_matching_selfie",
+                        )?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationSessionOptionsDocument {
+                    allowed_types: field_allowed_types.flatten(),
+                    require_id_number: field_require_id_number.flatten(),
+                    require_live_capture: field_require_live_capture.flatten(),
+                    require_matching_selfie: field_require_matching_selfie.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationSessionOptionsDocument {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationSessionOptionsDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationSessionOptionsDocument");
+        out.field("allowed_types", &self.allowed_types);
+        out.field("require_id_number", &self.require_id_number);
+        out.field("require_live_capture", &self.require_live_capture);
+        out.field("require_matching_selfie", &self.require_matching_selfie);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The values of `VerificationSessionOptionsDocumentAllowedTypes`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2121,11 +4075,73 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsDocumentAllowedT
     }
 }
 /// The `VerificationSessionRedaction` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionRedaction {
     /// Indicates whether this object and its related objects have been redacted or not.
     pub status: VerificationSessionRedactionStatus,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionRedaction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationSessionRedaction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationSessionRedaction` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSessionRedaction, A::Error> {
+                let mut field_status: Option<VerificationSessionRedactionStatus> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => {
+                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationSessionRedaction {
+                    status: crate::extra_fields::required(field_status, "status")?,
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationSessionRedaction {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationSessionRedaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationSessionRedaction");
+        out.field("status", &self.status);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// Indicates whether this object and its related objects have been redacted or not.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2292,7 +4308,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionType {
     }
 }
 /// The `VerificationSessionVerifiedOutputs` object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionVerifiedOutputs {
     /// The user's verified address.
@@ -2313,9 +4329,105 @@ pub struct VerificationSessionVerifiedOutputs {
     /// The user's verified last name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationSessionVerifiedOutputs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationSessionVerifiedOutputs` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSessionVerifiedOutputs, A::Error> {
+                let mut field_address: Option<Option<Address>> = None;
+                let mut field_dob: Option<Option<VerificationSessionVerifiedOutputsDob>> = None;
+                let mut field_first_name: Option<Option<String>> = None;
+                let mut field_id_number: Option<Option<String>> = None;
+                let mut field_id_number_type: Option<
+                    Option<VerificationSessionVerifiedOutputsIdNumberType>,
+                > = None;
+                let mut field_last_name: Option<Option<String>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "address" => {
+                            crate::extra_fields::read(&mut map, &mut field_address, "address")?
+                        }
+                        "dob" => crate::extra_fields::read(&mut map, &mut field_dob, "dob")?,
+                        "first_name" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_first_name,
+                            "first_name",
+                        )?,
+                        "id_number" => {
+                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                        }
+                        "id_number_type" => crate::extra_fields::read(
+                            &mut map,
+                            &mut field_id_number_type,
+                            "id_number_type",
+                        )?,
+                        "last_name" => {
+                            crate::extra_fields::read(&mut map, &mut field_last_name, "last_name")?
+                        }
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationSessionVerifiedOutputs {
+                    address: field_address.flatten(),
+                    dob: field_dob.flatten(),
+                    first_name: field_first_name.flatten(),
+                    id_number: field_id_number.flatten(),
+                    id_number_type: field_id_number_type.flatten(),
+                    last_name: field_last_name.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationSessionVerifiedOutputs {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationSessionVerifiedOutputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationSessionVerifiedOutputs");
+        out.field("address", &self.address);
+        out.field("dob", &self.dob);
+        out.field("first_name", &self.first_name);
+        out.field("id_number", &self.id_number);
+        out.field("id_number_type", &self.id_number_type);
+        out.field("last_name", &self.last_name);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// Point in Time
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationSessionVerifiedOutputsDob {
     /// Numerical day between 1 and 31.
@@ -2327,6 +4439,74 @@ pub struct VerificationSessionVerifiedOutputsDob {
     /// The four-digit year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i64>,
+    #[serde(flatten)]
+    extra_fields: crate::ExtraFields,
+}
+impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputsDob {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = VerificationSessionVerifiedOutputsDob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `VerificationSessionVerifiedOutputsDob` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSessionVerifiedOutputsDob, A::Error> {
+                let mut field_day: Option<Option<i64>> = None;
+                let mut field_month: Option<Option<i64>> = None;
+                let mut field_year: Option<Option<i64>> = None;
+                let mut extra_fields = crate::ExtraFields::new();
+                while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                    match key.as_str() {
+                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
+                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
+                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        _ => {
+                            let value = map.next_value()?;
+                            extra_fields.insert(key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(VerificationSessionVerifiedOutputsDob {
+                    day: field_day.flatten(),
+                    month: field_month.flatten(),
+                    year: field_year.flatten(),
+                    extra_fields,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl VerificationSessionVerifiedOutputsDob {
+    /// A field Stripe sent that this crate's spec does not describe,
+    /// as JSON, by its wire name (`"provided_details"`): how to read
+    /// fields newer than the API version this crate was generated for.
+    pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra_fields.get(name)
+    }
+    /// Every field Stripe sent that this crate's spec does not
+    /// describe, by wire name. They are written back on serialization.
+    pub fn extra_fields(&self) -> &crate::ExtraFields {
+        &self.extra_fields
+    }
+}
+impl std::fmt::Debug for VerificationSessionVerifiedOutputsDob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("VerificationSessionVerifiedOutputsDob");
+        out.field("day", &self.day);
+        out.field("month", &self.month);
+        out.field("year", &self.year);
+        if !self.extra_fields.is_empty() {
+            out.field(
+                "extra_fields",
+                &crate::extra_fields::Names(&self.extra_fields),
+            );
+        }
+        out.finish()
+    }
 }
 /// The user's verified id number type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -86,6 +86,17 @@ pub fn nested(parent: &str, field: &str) -> String {
     format!("{parent}{}", type_name(field))
 }
 
+/// The name of the private field where a response struct keeps the fields
+/// its spec does not know: `extra_fields`, with underscores added while
+/// `taken` says a field of the spec already has the name.
+pub fn extra_fields_field(taken: impl Fn(&str) -> bool) -> String {
+    let mut name = "extra_fields".to_owned();
+    while taken(&name) {
+        name.push('_');
+    }
+    name
+}
+
 /// True when a codename prefix makes the schema's own name unfit for users.
 pub fn is_codename(schema: &str, prefixes: &[String]) -> bool {
     prefixes.iter().any(|p| schema.starts_with(p.as_str()))

@@ -4,5 +4,6 @@ pub use crate::client::{Client, ClientBuilder, RequestOptions};
 pub use crate::emptyable::Emptyable;
 pub use crate::error::{ApiError, Error, InvalidId};
 pub use crate::expandable::{Expandable, Object};
+pub use crate::extra_fields::ExtraFields;
 pub use crate::list::List;
 pub use crate::webhook::{Webhook, WebhookError};

@@ -49,3 +49,38 @@ pub fn spec_file(path: &Path) -> SpecFile {
     let pin = Pin::load(&root().join("spec/pin.toml")).expect("spec/pin.toml loads");
     source::read_checked(&pin, path, Origin::Explicit).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// Every JSON object embedded in a text page (Stripe's API reference), in order.
+pub fn json_objects(text: &str) -> Vec<serde_json::Value> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = text[i..].find('{') {
+        let start = i + offset;
+        let mut stream =
+            serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
+        match stream.next() {
+            Some(Ok(value)) => {
+                found.push(value);
+                i = start + stream.byte_offset();
+            }
+            _ => i = start + 1,
+        }
+    }
+    found
+}
+
+/// `value` without `null` object members: the crate writes an absent
+/// optional field it knows as absent, where Stripe writes `null`.
+pub fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}

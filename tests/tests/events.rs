@@ -2,7 +2,7 @@
 //! its variant, any other type into the catch-all with its raw JSON, and the
 //! envelope's fields as Stripe's own example event has them.
 
-use codegen_tests::shared_openapi;
+use codegen_tests::{shared_openapi, without_nulls};
 use serde_json::{json, Value};
 use stripe_identity::models::VerificationSessionStatus;
 use stripe_identity::{Event, EventPayload};
@@ -24,21 +24,6 @@ fn event(event_type: &str, object: Value) -> Value {
 
 fn session() -> Value {
     fixtures()["resources"]["identity.verification_session"].clone()
-}
-
-/// `value` without `null` object members: the crate writes an absent
-/// optional field as absent, where Stripe writes `null`.
-fn without_nulls(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
-        other => other.clone(),
-    }
 }
 
 fn decode(value: &Value) -> Event {

@@ -8,7 +8,8 @@
 //! close to the speed of decoding the object alone, where going through
 //! `serde_json::Value` would build the whole tree first.
 
-use super::models::field_tokens;
+use super::keep_extras::{self, Slot};
+use super::models;
 use super::tokens::{doc, ident, rust_type, Module};
 use crate::ir::{EventPayloadDef, Field, Ir, StructDef, TypeId, TypeKind};
 use proc_macro2::TokenStream;
@@ -160,23 +161,26 @@ fn traits(def: &EventPayloadDef) -> TokenStream {
 
 /// The envelope's `Deserialize`: a mirror of the envelope and its `data`
 /// with `data.object` as raw JSON, then the payload decoded by `type`.
-fn envelope_deserialize(
+fn envelope_deserialize<'a>(
     ir: &Ir,
     id: TypeId,
-    def: &EventPayloadDef,
-    envelope: &StructDef,
-    data: &StructDef,
+    payload: &EventPayloadDef,
+    envelope: &'a StructDef,
+    data: &'a StructDef,
 ) -> TokenStream {
-    let wire_field = |f: &Field| {
-        let ty = match f.ty {
-            ty if ty == def.data => quote!(WireData),
-            ty if ty == id => quote!(Box<serde_json::value::RawValue>),
-            ty => rust_type(ir, ty, Module::Models),
-        };
-        field_tokens(f, ty, TokenStream::new())
+    let wire_slots = |def: &'a StructDef| -> Vec<Slot<'a>> {
+        def.fields
+            .iter()
+            .map(|field| {
+                let ty = match field.ty {
+                    ty if ty == payload.data => quote!(WireData),
+                    ty if ty == id => quote!(Box<serde_json::value::RawValue>),
+                    ty => rust_type(ir, ty, Module::Models),
+                };
+                Slot { field, ty }
+            })
+            .collect()
     };
-    let envelope_fields = envelope.fields.iter().map(wire_field);
-    let data_fields = data.fields.iter().map(wire_field);
     let field_named = |def: &StructDef, pick: &dyn Fn(&Field) -> bool| {
         def.fields
             .iter()
@@ -189,26 +193,22 @@ fn envelope_deserialize(
     ) else {
         return TokenStream::new();
     };
+    let wire = wire_struct("Wire", envelope, &wire_slots(envelope));
+    let wire_data = wire_struct("WireData", data, &wire_slots(data));
     let data_name = ident(&data.name);
     // Not named like the field it fills (`object`), so that the generated
     // initializer is not `object: object`, which clippy flags.
     let data_values = moved_fields(data, quote!(wire.data), id, quote!(decoded));
     let data_value = quote!(#data_name { #(#data_values)* });
-    let envelope_values = moved_fields(envelope, quote!(wire), def.data, data_value);
-    let (envelope_name, payload) = (ident(&envelope.name), ident(&def.name));
+    let envelope_values = moved_fields(envelope, quote!(wire), payload.data, data_value);
+    let (envelope_name, payload_name) = (ident(&envelope.name), ident(&payload.name));
     quote! {
         impl<'de> serde::Deserialize<'de> for #envelope_name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #[derive(serde::Deserialize)]
-                struct Wire {
-                    #(#envelope_fields)*
-                }
-                #[derive(serde::Deserialize)]
-                struct WireData {
-                    #(#data_fields)*
-                }
-                let wire = Wire::deserialize(deserializer)?;
-                let decoded = #payload::decode(&wire.#type_field, &wire.data.#object_field)
+                #wire
+                #wire_data
+                let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+                let decoded = #payload_name::decode(&wire.#type_field, &wire.data.#object_field)
                     .map_err(serde::de::Error::custom)?;
                 Ok(#envelope_name { #(#envelope_values)* })
             }
@@ -216,8 +216,34 @@ fn envelope_deserialize(
     }
 }
 
-/// Field initializers moving each field out of `from`, except the field of
-/// type `special`, which takes `value`.
+/// A private mirror of `def` with the slots' types, keeping unknown fields
+/// in the same field as `def` does.
+fn wire_struct(name: &str, def: &StructDef, slots: &[Slot<'_>]) -> TokenStream {
+    let name = ident(name);
+    let extra = models::extra_ident(def);
+    let fields = slots.iter().map(|s| {
+        let field = ident(&s.field.rust_name);
+        let mut ty = s.ty.clone();
+        if s.field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        if s.field.optional() {
+            ty = quote!(Option<#ty>);
+        }
+        quote!(#field: #ty,)
+    });
+    let deserialize = keep_extras::deserialize(&name, &def.name, slots, &extra);
+    quote! {
+        struct #name {
+            #(#fields)*
+            #extra: crate::ExtraFields,
+        }
+        #deserialize
+    }
+}
+
+/// Field initializers moving each field and the unknown fields out of
+/// `from`, except the field of type `special`, which takes `value`.
 fn moved_fields(
     def: &StructDef,
     from: TokenStream,
@@ -236,6 +262,10 @@ fn moved_fields(
                 quote!(#name: #from.#name,)
             }
         })
+        .chain(std::iter::once({
+            let extra = models::extra_ident(def);
+            quote!(#extra: #from.#extra,)
+        }))
         .collect()
 }
 

@@ -4,6 +4,7 @@
 
 mod enums;
 mod events;
+mod keep_extras;
 mod models;
 mod operations;
 mod templates;
@@ -256,6 +257,14 @@ fn helpers_used(ir: &Ir, module: &str) -> bool {
         "form" => !ir.operations.is_empty(),
         "path" => ir.operations.iter().any(|op| !op.path_params.is_empty()),
         "id" => ir.types.iter().any(|e| matches!(e.kind, TypeKind::Id(_))),
+        // Response structs keep their unknown fields with its helpers.
+        "extra_fields" => {
+            let request = request_types(ir);
+            let is_struct = |(i, e): (usize, &crate::ir::TypeEntry)| {
+                matches!(e.kind, TypeKind::Struct(_)) && !request.contains(&TypeId(i))
+            };
+            ir.types.iter().enumerate().any(is_struct)
+        }
         _ => true,
     }
 }

@@ -1,7 +1,9 @@
 //! Structs, unions and typed ids.
 
+use super::keep_extras;
 use super::tokens::{doc, doc_or, ident, rust_type, Module};
 use crate::ir::{Field, IdDef, Ir, StructDef, TypeId, UnionDef};
+use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
@@ -21,24 +23,41 @@ pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_or(def.docs.as_deref(), &format!("The `{}` object.", def.name));
     let fields = def.fields.iter().map(|f| field(ir, f));
+    // Response structs keep the fields their spec does not know.
+    let extra = (!usage.request).then(|| extra_ident(def));
+    let extra_field = extra
+        .as_ref()
+        .map(|e| quote!(#[serde(flatten)] #e: crate::ExtraFields,));
     let redacts = def.fields.iter().any(|f| f.secret);
     let all_optional = def.fields.iter().all(Field::optional);
     let mut derives = vec![quote!(Clone)];
-    if !redacts {
-        derives.push(quote!(Debug));
-    }
+    let debug = match &extra {
+        Some(extra) => Some(debug_impl(def, Some(extra))),
+        None if redacts => Some(debug_impl(def, None)),
+        None => {
+            derives.push(quote!(Debug));
+            None
+        }
+    };
     if usage.request && all_optional {
         derives.push(quote!(Default));
     }
     derives.extend([quote!(PartialEq), quote!(serde::Serialize)]);
-    // Request types are only ever sent; Stripe never returns them.
-    if !usage.request && !usage.custom_deserialize {
-        derives.push(quote!(serde::Deserialize));
-    }
+    // Request types are only ever sent; Stripe never returns them. The event
+    // envelope and its `data` get theirs from the event payload's emitter.
+    let deserialize = match &extra {
+        Some(extra) if !usage.custom_deserialize => Some(keep_extras::deserialize(
+            &name,
+            &def.name,
+            &slots(ir, def),
+            extra,
+        )),
+        _ => None,
+    };
+    let accessors = extra.as_ref().map(|e| extra_accessors(&name, e));
     // Response structs are non-exhaustive: Stripe adds fields, and a new
     // field must not break users who match on or build the struct.
     let exhaustive = (!usage.request).then(|| quote!(#[non_exhaustive]));
-    let debug = redacts.then(|| redacted_debug(def));
     let object = object_impl(ir, def);
     quote! {
         #docs
@@ -46,9 +65,51 @@ pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
         #exhaustive
         pub struct #name {
             #(#fields)*
+            #extra_field
         }
+        #deserialize
+        #accessors
         #debug
         #object
+    }
+}
+
+/// The private field holding a response struct's unknown fields, named so
+/// it cannot clash with a field of the spec.
+pub fn extra_ident(def: &StructDef) -> proc_macro2::Ident {
+    ident(&naming::extra_fields_field(|name| {
+        def.fields.iter().any(|f| f.rust_name == name)
+    }))
+}
+
+/// Every field of `def` as a slot of its own Rust type.
+pub fn slots<'a>(ir: &Ir, def: &'a StructDef) -> Vec<keep_extras::Slot<'a>> {
+    def.fields
+        .iter()
+        .map(|field| keep_extras::Slot {
+            field,
+            ty: rust_type(ir, field.ty, Module::Models),
+        })
+        .collect()
+}
+
+/// `extra_field(name)` and `extra_fields()`: the fields the spec did not know.
+fn extra_accessors(name: &proc_macro2::Ident, extra: &proc_macro2::Ident) -> TokenStream {
+    quote! {
+        impl #name {
+            /// A field Stripe sent that this crate's spec does not describe,
+            /// as JSON, by its wire name (`"provided_details"`): how to read
+            /// fields newer than the API version this crate was generated for.
+            pub fn extra_field(&self, name: &str) -> Option<&serde_json::Value> {
+                self.#extra.get(name)
+            }
+
+            /// Every field Stripe sent that this crate's spec does not
+            /// describe, by wire name. They are written back on serialization.
+            pub fn extra_fields(&self) -> &crate::ExtraFields {
+                &self.#extra
+            }
+        }
     }
 }
 
@@ -80,22 +141,33 @@ pub fn field_tokens(f: &Field, mut ty: TokenStream, docs: TokenStream) -> TokenS
     }
 }
 
-/// `Debug` that prints `[redacted]` for fields Stripe says never to log.
-fn redacted_debug(def: &StructDef) -> TokenStream {
+/// `Debug` that prints `[redacted]` for fields Stripe says never to log and,
+/// when the struct keeps unknown fields, only their names.
+fn debug_impl(def: &StructDef, extra: Option<&proc_macro2::Ident>) -> TokenStream {
     let name = ident(&def.name);
     let label = &def.name;
     let entries = def.fields.iter().map(|f| {
         let (fname, wire) = (ident(&f.rust_name), &f.rust_name);
         match (f.secret, f.optional()) {
-            (false, _) => quote!(.field(#wire, &self.#fname)),
-            (true, true) => quote!(.field(#wire, &self.#fname.as_ref().map(|_| "[redacted]"))),
-            (true, false) => quote!(.field(#wire, &"[redacted]")),
+            (false, _) => quote!(out.field(#wire, &self.#fname);),
+            (true, true) => quote!(out.field(#wire, &self.#fname.as_ref().map(|_| "[redacted]"));),
+            (true, false) => quote!(out.field(#wire, &"[redacted]");),
+        }
+    });
+    let extra = extra.map(|extra| {
+        quote! {
+            if !self.#extra.is_empty() {
+                out.field("extra_fields", &crate::extra_fields::Names(&self.#extra));
+            }
         }
     });
     quote! {
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#label) #(#entries)* .finish()
+                let mut out = f.debug_struct(#label);
+                #(#entries)*
+                #extra
+                out.finish()
             }
         }
     }

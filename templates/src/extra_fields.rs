@@ -1,0 +1,87 @@
+//! Support for the generated `Deserialize` of response objects, which keep
+//! the fields their spec does not know instead of dropping them.
+//!
+//! Stripe adds fields to its objects without changing the API version, so a
+//! response often carries more than the spec this crate was generated from
+//! describes. Each response struct reads its known fields into their typed
+//! form and every other field, as JSON, into a map of extras that
+//! `extra_field` reads and serialization writes back. The generated code
+//! walks the object's keys once, like serde's derive does; `serde(flatten)`
+//! would buffer every object into an intermediate tree first and cost a
+//! large part of the speed of typed decoding.
+
+use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+
+/// The fields of an object that its spec does not know, by wire name.
+pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
+
+/// An object key, borrowed from the input where the input allows it, so
+/// matching known keys allocates nothing.
+pub(crate) struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: Error>(self, value: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(value)))
+            }
+            fn visit_str<E: Error>(self, value: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(value.to_owned())))
+            }
+            fn visit_string<E: Error>(self, value: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(value)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads the value of a known field into its slot. A field sent twice is an
+/// error, as it is for serde's derive.
+pub(crate) fn read<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The value of a required field, or serde's "missing field" error.
+pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// Shows the names of the extra fields, never their values: a field the
+/// spec does not know may hold anything, a secret or personal data included.
+pub(crate) struct Names<'a>(pub(crate) &'a ExtraFields);
+
+impl fmt::Debug for Names<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
