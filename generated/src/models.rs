@@ -103,10 +103,7 @@ impl std::fmt::Debug for Address {
         out.field("postal_code", &self.postal_code);
         out.field("state", &self.state);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -287,10 +284,7 @@ impl std::fmt::Debug for ApiErrors {
         out.field("source", &self.source);
         out.field("type_", &self.type_);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -545,10 +539,7 @@ impl std::fmt::Debug for Error {
         let mut out = f.debug_struct("Error");
         out.field("error", &self.error);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -639,10 +630,7 @@ impl std::fmt::Debug for Event {
         out.field("request", &self.request);
         out.field("type_", &self.type_);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -1277,10 +1265,7 @@ impl std::fmt::Debug for NotificationEventData {
             &self.previous_attributes.as_ref().map(|_| "[redacted]"),
         );
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -1356,10 +1341,7 @@ impl std::fmt::Debug for NotificationEventRequest {
         out.field("id", &self.id);
         out.field("idempotency_key", &self.idempotency_key);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -1645,10 +1627,7 @@ impl std::fmt::Debug for VerificationReport {
         out.field("type_", &self.type_);
         out.field("verification_session", &self.verification_session);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -1824,10 +1803,7 @@ impl std::fmt::Debug for VerificationReportDocument {
         out.field("status", &self.status);
         out.field("type_", &self.type_);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -1906,10 +1882,7 @@ impl std::fmt::Debug for VerificationReportDocumentDob {
         out.field("month", &self.month);
         out.field("year", &self.year);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -1983,10 +1956,7 @@ impl std::fmt::Debug for VerificationReportDocumentError {
         out.field("code", &self.code);
         out.field("reason", &self.reason);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -2121,10 +2091,7 @@ impl std::fmt::Debug for VerificationReportDocumentExpirationDate {
         out.field("month", &self.month);
         out.field("year", &self.year);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -2203,10 +2170,7 @@ impl std::fmt::Debug for VerificationReportDocumentIssuedDate {
         out.field("month", &self.month);
         out.field("year", &self.year);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -2436,10 +2400,7 @@ impl std::fmt::Debug for VerificationReportIdNumber {
         out.field("last_name", &self.last_name);
         out.field("status", &self.status);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -2518,10 +2479,7 @@ impl std::fmt::Debug for VerificationReportIdNumberDob {
         out.field("month", &self.month);
         out.field("year", &self.year);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -2595,10 +2553,7 @@ impl std::fmt::Debug for VerificationReportIdNumberError {
         out.field("code", &self.code);
         out.field("reason", &self.reason);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -2888,10 +2843,7 @@ impl std::fmt::Debug for VerificationReportOptions {
         out.field("document", &self.document);
         out.field("id_number", &self.id_number);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -2995,10 +2947,7 @@ impl std::fmt::Debug for VerificationReportOptionsDocument {
         out.field("require_live_capture", &self.require_live_capture);
         out.field("require_matching_selfie", &self.require_matching_selfie);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -3145,10 +3094,7 @@ impl std::fmt::Debug for VerificationReportSelfie {
         out.field("selfie", &self.selfie);
         out.field("status", &self.status);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -3222,10 +3168,7 @@ impl std::fmt::Debug for VerificationReportSelfieError {
         out.field("code", &self.code);
         out.field("reason", &self.reason);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -3586,10 +3529,7 @@ impl std::fmt::Debug for VerificationSession {
         out.field("url", &self.url.as_ref().map(|_| "[redacted]"));
         out.field("verified_outputs", &self.verified_outputs);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -3670,10 +3610,7 @@ impl std::fmt::Debug for VerificationSessionLastError {
         out.field("code", &self.code);
         out.field("reason", &self.reason);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -3903,10 +3840,7 @@ impl std::fmt::Debug for VerificationSessionOptions {
         out.field("document", &self.document);
         out.field("id_number", &self.id_number);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -4010,10 +3944,7 @@ impl std::fmt::Debug for VerificationSessionOptionsDocument {
         out.field("require_live_capture", &self.require_live_capture);
         out.field("require_matching_selfie", &self.require_matching_selfie);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -4135,10 +4066,7 @@ impl std::fmt::Debug for VerificationSessionRedaction {
         let mut out = f.debug_struct("VerificationSessionRedaction");
         out.field("status", &self.status);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -4418,10 +4346,7 @@ impl std::fmt::Debug for VerificationSessionVerifiedOutputs {
         out.field("id_number_type", &self.id_number_type);
         out.field("last_name", &self.last_name);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }
@@ -4500,10 +4425,7 @@ impl std::fmt::Debug for VerificationSessionVerifiedOutputsDob {
         out.field("month", &self.month);
         out.field("year", &self.year);
         if !self.extra_fields.is_empty() {
-            out.field(
-                "extra_fields",
-                &crate::extra_fields::Names(&self.extra_fields),
-            );
+            out.field("extra_fields", &self.extra_fields);
         }
         out.finish()
     }

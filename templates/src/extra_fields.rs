@@ -14,14 +14,78 @@ use serde::de::{Deserialize, Deserializer, Error, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
-/// The fields of an object that its spec does not know, by wire name.
-pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
+/// The fields of an object that its spec does not know, by wire name, as
+/// JSON.
+///
+/// Read them with `get` (or the object's own `extra_field`), or walk them
+/// with `iter`. Serializing the object writes them back beside the known
+/// fields. `Debug` shows their names only, never their values: a field the
+/// spec does not know may hold anything, a secret or personal data included.
+#[derive(Clone, Default, PartialEq)]
+pub struct ExtraFields(
+    // Boxed and absent while empty, which it nearly always is: an object
+    // then carries one pointer, and decoding it allocates and frees nothing.
+    Option<Box<serde_json::Map<String, serde_json::Value>>>,
+);
+
+impl ExtraFields {
+    pub(crate) const fn new() -> Self {
+        ExtraFields(None)
+    }
+
+    pub(crate) fn insert(&mut self, name: String, value: serde_json::Value) {
+        self.0
+            .get_or_insert_with(Default::default)
+            .insert(name, value);
+    }
+
+    /// The field called `name`, if Stripe sent one the spec does not know.
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.as_ref()?.get(name)
+    }
+
+    /// Every such field, by wire name in sorted order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        self.0
+            .iter()
+            .flat_map(|map| map.iter())
+            .map(|(name, value)| (name.as_str(), value))
+    }
+
+    /// The names of every such field, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.iter().map(|(name, _)| name)
+    }
+
+    /// How many such fields there are.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |map| map.len())
+    }
+
+    /// Whether Stripe sent only fields the spec knows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl fmt::Debug for ExtraFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
+}
+
+impl serde::Serialize for ExtraFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
 
 /// An object key, borrowed from the input where the input allows it, so
 /// matching known keys allocates nothing.
 pub(crate) struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
+    #[inline]
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
@@ -32,6 +96,7 @@ impl Key<'_> {
 }
 
 impl<'de> Deserialize<'de> for Key<'de> {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
         impl<'de> Visitor<'de> for KeyVisitor {
@@ -55,6 +120,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// Reads the value of a known field into its slot. A field sent twice is an
 /// error, as it is for serde's derive.
+#[inline]
 pub(crate) fn read<'de, A, T>(
     map: &mut A,
     slot: &mut Option<T>,
@@ -74,14 +140,4 @@ where
 /// The value of a required field, or serde's "missing field" error.
 pub(crate) fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
-}
-
-/// Shows the names of the extra fields, never their values: a field the
-/// spec does not know may hold anything, a secret or personal data included.
-pub(crate) struct Names<'a>(pub(crate) &'a ExtraFields);
-
-impl fmt::Debug for Names<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.0.keys()).finish()
-    }
 }

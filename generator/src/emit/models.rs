@@ -157,7 +157,7 @@ fn debug_impl(def: &StructDef, extra: Option<&proc_macro2::Ident>) -> TokenStrea
     let extra = extra.map(|extra| {
         quote! {
             if !self.#extra.is_empty() {
-                out.field("extra_fields", &crate::extra_fields::Names(&self.#extra));
+                out.field("extra_fields", &self.#extra);
             }
         }
     });
