@@ -196,3 +196,17 @@ fn secrets_of_a_session_in_an_event_stay_redacted_in_debug() {
     assert!(!debug.contains("vs_1_secret_live_abc"), "{debug}");
     assert!(!debug.contains("secret-path"), "{debug}");
 }
+
+#[test]
+fn envelope_fields_newer_than_the_spec_are_kept() {
+    // Newer API versions add `context` to events (the account or
+    // organization an event belongs to); the pinned spec does not know it.
+    let mut value = event("identity.verification_session.verified", session());
+    value["context"] = json!("acct_1");
+    value["data"]["note"] = json!({"a": 1});
+    let event = decode(&value);
+    assert_eq!(event.extra_field("context"), Some(&json!("acct_1")));
+    assert_eq!(event.data.extra_field("note"), Some(&json!({"a": 1})));
+    let back = serde_json::to_value(&event).unwrap();
+    assert_eq!(without_nulls(&back), without_nulls(&value));
+}
