@@ -1790,16 +1790,25 @@ impl VerificationReportDocument {
 impl std::fmt::Debug for VerificationReportDocument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = f.debug_struct("VerificationReportDocument");
-        out.field("address", &self.address);
-        out.field("dob", &self.dob);
+        out.field("address", &self.address.as_ref().map(|_| "[redacted]"));
+        out.field("dob", &self.dob.as_ref().map(|_| "[redacted]"));
         out.field("error", &self.error);
-        out.field("expiration_date", &self.expiration_date);
-        out.field("files", &self.files);
-        out.field("first_name", &self.first_name);
-        out.field("issued_date", &self.issued_date);
+        out.field(
+            "expiration_date",
+            &self.expiration_date.as_ref().map(|_| "[redacted]"),
+        );
+        out.field("files", &self.files.as_ref().map(|_| "[redacted]"));
+        out.field(
+            "first_name",
+            &self.first_name.as_ref().map(|_| "[redacted]"),
+        );
+        out.field(
+            "issued_date",
+            &self.issued_date.as_ref().map(|_| "[redacted]"),
+        );
         out.field("issuing_country", &self.issuing_country);
-        out.field("last_name", &self.last_name);
-        out.field("number", &self.number);
+        out.field("last_name", &self.last_name.as_ref().map(|_| "[redacted]"));
+        out.field("number", &self.number.as_ref().map(|_| "[redacted]"));
         out.field("status", &self.status);
         out.field("type_", &self.type_);
         if !self.extra_fields.is_empty() {
@@ -2392,12 +2401,15 @@ impl VerificationReportIdNumber {
 impl std::fmt::Debug for VerificationReportIdNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = f.debug_struct("VerificationReportIdNumber");
-        out.field("dob", &self.dob);
+        out.field("dob", &self.dob.as_ref().map(|_| "[redacted]"));
         out.field("error", &self.error);
-        out.field("first_name", &self.first_name);
-        out.field("id_number", &self.id_number);
+        out.field(
+            "first_name",
+            &self.first_name.as_ref().map(|_| "[redacted]"),
+        );
+        out.field("id_number", &self.id_number.as_ref().map(|_| "[redacted]"));
         out.field("id_number_type", &self.id_number_type);
-        out.field("last_name", &self.last_name);
+        out.field("last_name", &self.last_name.as_ref().map(|_| "[redacted]"));
         out.field("status", &self.status);
         if !self.extra_fields.is_empty() {
             out.field("extra_fields", &self.extra_fields);
@@ -3089,9 +3101,9 @@ impl VerificationReportSelfie {
 impl std::fmt::Debug for VerificationReportSelfie {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = f.debug_struct("VerificationReportSelfie");
-        out.field("document", &self.document);
+        out.field("document", &self.document.as_ref().map(|_| "[redacted]"));
         out.field("error", &self.error);
-        out.field("selfie", &self.selfie);
+        out.field("selfie", &self.selfie.as_ref().map(|_| "[redacted]"));
         out.field("status", &self.status);
         if !self.extra_fields.is_empty() {
             out.field("extra_fields", &self.extra_fields);
@@ -4339,12 +4351,15 @@ impl VerificationSessionVerifiedOutputs {
 impl std::fmt::Debug for VerificationSessionVerifiedOutputs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = f.debug_struct("VerificationSessionVerifiedOutputs");
-        out.field("address", &self.address);
-        out.field("dob", &self.dob);
-        out.field("first_name", &self.first_name);
-        out.field("id_number", &self.id_number);
+        out.field("address", &self.address.as_ref().map(|_| "[redacted]"));
+        out.field("dob", &self.dob.as_ref().map(|_| "[redacted]"));
+        out.field(
+            "first_name",
+            &self.first_name.as_ref().map(|_| "[redacted]"),
+        );
+        out.field("id_number", &self.id_number.as_ref().map(|_| "[redacted]"));
         out.field("id_number_type", &self.id_number_type);
-        out.field("last_name", &self.last_name);
+        out.field("last_name", &self.last_name.as_ref().map(|_| "[redacted]"));
         if !self.extra_fields.is_empty() {
             out.field("extra_fields", &self.extra_fields);
         }

@@ -114,8 +114,9 @@ pub struct Field {
     pub nullable: bool,
     /// Set by cycle breaking: the field is stored behind a `Box`.
     pub boxed: bool,
-    /// Stripe says never to log this value; `Debug` redacts it.
-    pub secret: bool,
+    /// A secret or personal data (see [`crate::sensitivity`]): `Debug`
+    /// redacts it.
+    pub sensitive: bool,
 }
 
 impl Field {

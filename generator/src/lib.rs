@@ -20,6 +20,7 @@ pub mod naming;
 pub mod output;
 mod portion;
 pub mod select;
+pub mod sensitivity;
 pub mod source;
 pub mod spec;
 

@@ -22,9 +22,6 @@ pub struct Portion {
     /// Id prefixes per resource (`identity.verification_session` -> `vs_`).
     /// The spec does not publish them, so they are stated here.
     pub id_prefixes: Vec<(String, String)>,
-    /// Fields Stripe says must never be logged (`resource.field`): their
-    /// values are redacted from `Debug`.
-    pub secret_fields: Vec<String>,
 }
 
 impl Portion {
@@ -42,14 +39,10 @@ impl Portion {
                 (s("identity.verification_report"), s("vr_")),
                 (s("identity.verification_session"), s("vs_")),
             ],
-            secret_fields: vec![
-                s("identity.verification_session.client_secret"),
-                s("identity.verification_session.url"),
-            ],
         }
     }
 
-    /// A portion for another namespace, with no id prefixes of its own or secrets known.
+    /// A portion for another namespace, with no id prefixes of its own known.
     pub fn namespace(name: &str) -> Self {
         let s = |v: &str| v.to_owned();
         Portion {
@@ -59,7 +52,6 @@ impl Portion {
             error_schema: "error".to_owned(),
             codename_prefixes: Vec::new(),
             id_prefixes: vec![(s("event"), s("evt_"))],
-            secret_fields: Vec::new(),
         }
     }
 
@@ -89,11 +81,5 @@ impl Portion {
         } else {
             ("/v1/", "")
         }
-    }
-
-    pub(crate) fn is_secret(&self, resource: &str, field: &str) -> bool {
-        self.secret_fields
-            .iter()
-            .any(|f| f.strip_prefix(resource).and_then(|r| r.strip_prefix('.')) == Some(field))
     }
 }

@@ -6,7 +6,7 @@ use generator::emit::Provenance;
 use generator::Portion;
 
 /// A portion over the test specs' `test.` namespace, with a codename
-/// prefix, an id prefix and a secret field, so every naming rule is exercised.
+/// prefix and an id prefix, so every naming rule is exercised.
 fn portion() -> Portion {
     Portion {
         name: "test".into(),
@@ -15,7 +15,6 @@ fn portion() -> Portion {
         error_schema: "error".into(),
         codename_prefixes: vec!["internal_".into()],
         id_prefixes: vec![("test.widget".into(), "wid_".into())],
-        secret_fields: vec!["test.widget.secret".into()],
     }
 }
 

@@ -57,7 +57,7 @@ impl Converter<'_> {
     fn redact_raw_attributes(&mut self, data: TypeId, payload: TypeId) {
         if let TypeKind::Struct(def) = &mut self.types[data.0].kind {
             for f in def.fields.iter_mut().filter(|f| f.ty != payload) {
-                f.secret = true;
+                f.sensitive = true;
             }
         }
     }

@@ -8,6 +8,7 @@ use crate::ir::{
     EnumDef, Field, Primitive, ResourceDef, StructDef, TypeId, TypeKind, UnionDef, Variant,
 };
 use crate::naming;
+use crate::sensitivity::{self, ValueKind};
 use crate::spec::{Pointer, StripeExt};
 use crate::Error;
 use openapiv3::{
@@ -519,7 +520,12 @@ impl Converter<'_> {
             ReferenceOr::Reference { .. } => None,
         };
         let ty = self.maybe_id(wire, slot.ty, resource)?;
-        let secret = resource.is_some_and(|r| self.portion.is_secret(r, wire));
+        let kind = match self.types[slot.ty.0].kind {
+            TypeKind::Primitive(Primitive::String) => ValueKind::String,
+            TypeKind::Primitive(Primitive::Boolean) => ValueKind::Boolean,
+            _ => ValueKind::Other,
+        };
+        let sensitive = sensitivity::is_sensitive(wire, kind);
         Ok(Field {
             wire_name: wire.to_owned(),
             rust_name: naming::field_name(wire),
@@ -528,7 +534,7 @@ impl Converter<'_> {
             required,
             nullable: slot.nullable,
             boxed: false,
-            secret,
+            sensitive,
         })
     }
 

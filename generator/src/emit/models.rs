@@ -28,7 +28,7 @@ pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
     let extra_field = extra
         .as_ref()
         .map(|e| quote!(#[serde(flatten)] #e: crate::ExtraFields,));
-    let redacts = def.fields.iter().any(|f| f.secret);
+    let redacts = def.fields.iter().any(|f| f.sensitive);
     let all_optional = def.fields.iter().all(Field::optional);
     let mut derives = vec![quote!(Clone)];
     let debug = match &extra {
@@ -148,7 +148,7 @@ fn debug_impl(def: &StructDef, extra: Option<&proc_macro2::Ident>) -> TokenStrea
     let label = &def.name;
     let entries = def.fields.iter().map(|f| {
         let (fname, wire) = (ident(&f.rust_name), &f.rust_name);
-        match (f.secret, f.optional()) {
+        match (f.sensitive, f.optional()) {
             (false, _) => quote!(out.field(#wire, &self.#fname);),
             (true, true) => quote!(out.field(#wire, &self.#fname.as_ref().map(|_| "[redacted]"));),
             (true, false) => quote!(out.field(#wire, &"[redacted]");),
