@@ -10,6 +10,7 @@ mod error;
 /// Operations on `event` objects.
 pub mod event;
 mod expandable;
+mod extra_params;
 mod form;
 mod id;
 mod ids;
@@ -17,6 +18,8 @@ mod json;
 mod list;
 pub mod models;
 mod path;
+mod raw;
+mod response;
 mod runtime;
 /// Operations on `verification_report` objects.
 pub mod verification_report;

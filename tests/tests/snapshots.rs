@@ -63,5 +63,6 @@ snapshot_tests!(
     recursive,
     operations,
     name_clashes,
-    events
+    events,
+    extra_params
 );
