@@ -35,6 +35,8 @@ pub struct ListEvents {
     type_: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     types: Option<Vec<String>>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl ListEvents {
     /// A `ListEvents` request with its required parameters.
@@ -48,6 +50,7 @@ impl ListEvents {
             starting_after: None,
             type_: None,
             types: None,
+            extra_params: Default::default(),
         }
     }
     /// Sets `created`.
@@ -94,6 +97,13 @@ impl ListEvents {
             .extend(values.into_iter().map(Into::into));
         self
     }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
+        self
+    }
     /// Sends the request.
     pub async fn send(
         &self,
@@ -102,13 +112,23 @@ impl ListEvents {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::List<crate::models::Event>, crate::Error> {
         client.execute(&self.request()?, options).await
+    }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::List<crate::models::Event>>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
     }
     /// Every item of every page, fetched lazily page by page. Filters,
     /// `expand` and the options apply to every page.
@@ -127,10 +147,11 @@ impl ListEvents {
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/events".to_owned();
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }
@@ -149,6 +170,8 @@ pub struct RetrieveEvent {
     id: crate::ids::EventId,
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl RetrieveEvent {
     /// A `RetrieveEvent` request with its required parameters.
@@ -156,6 +179,7 @@ impl RetrieveEvent {
         Self {
             id: id.clone(),
             expand: None,
+            extra_params: Default::default(),
         }
     }
     /// Specifies which fields in the response should be expanded.
@@ -165,12 +189,19 @@ impl RetrieveEvent {
             .extend(values.into_iter().map(Into::into));
         self
     }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
+        self
+    }
     /// Sends the request.
     pub async fn send(&self, client: &crate::Client) -> Result<crate::models::Event, crate::Error> {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
@@ -178,12 +209,23 @@ impl RetrieveEvent {
     ) -> Result<crate::models::Event, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::models::Event>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
+    }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = format!("/v1/events/{}", crate::path::segment(self.id.as_ref())?);
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }

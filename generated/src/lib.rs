@@ -11,6 +11,7 @@ mod error;
 pub mod event;
 mod expandable;
 mod extra_fields;
+mod extra_params;
 mod form;
 mod id;
 mod ids;
@@ -18,6 +19,8 @@ mod json;
 mod list;
 pub mod models;
 mod path;
+mod raw;
+mod response;
 mod runtime;
 /// Operations on `verification_report` objects.
 pub mod verification_report;

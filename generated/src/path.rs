@@ -38,7 +38,7 @@ pub(crate) fn segment(value: &str) -> Result<String, crate::Error> {
 }
 
 /// Whether `value`, as written or once percent-decoded, is `.` or `..`.
-fn is_dot_segment(value: &str) -> bool {
+pub(crate) fn is_dot_segment(value: &str) -> bool {
     let decoded = percent_decode_str(value).decode_utf8_lossy();
     matches!(value, "." | "..") || matches!(&*decoded, "." | "..")
 }

@@ -33,6 +33,8 @@ pub struct ListVerificationReports {
     type_: Option<crate::models::ListVerificationReportsType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     verification_session: Option<crate::ids::VerificationSessionId>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl ListVerificationReports {
     /// A `ListVerificationReports` request with its required parameters.
@@ -45,6 +47,7 @@ impl ListVerificationReports {
             starting_after: None,
             type_: None,
             verification_session: None,
+            extra_params: Default::default(),
         }
     }
     /// Sets `created`.
@@ -87,6 +90,13 @@ impl ListVerificationReports {
         self.verification_session = Some(value.clone());
         self
     }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
+        self
+    }
     /// Sends the request.
     pub async fn send(
         &self,
@@ -95,13 +105,23 @@ impl ListVerificationReports {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::List<crate::models::VerificationReport>, crate::Error> {
         client.execute(&self.request()?, options).await
+    }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::List<crate::models::VerificationReport>>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
     }
     /// Every item of every page, fetched lazily page by page. Filters,
     /// `expand` and the options apply to every page.
@@ -121,10 +141,11 @@ impl ListVerificationReports {
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_reports".to_owned();
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }
@@ -143,6 +164,8 @@ pub struct RetrieveVerificationReport {
     report: crate::ids::VerificationReportId,
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl RetrieveVerificationReport {
     /// A `RetrieveVerificationReport` request with its required parameters.
@@ -150,6 +173,7 @@ impl RetrieveVerificationReport {
         Self {
             report: report.clone(),
             expand: None,
+            extra_params: Default::default(),
         }
     }
     /// Specifies which fields in the response should be expanded.
@@ -157,6 +181,13 @@ impl RetrieveVerificationReport {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
+        self
+    }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
         self
     }
     /// Sends the request.
@@ -167,7 +198,7 @@ impl RetrieveVerificationReport {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
@@ -175,15 +206,26 @@ impl RetrieveVerificationReport {
     ) -> Result<crate::models::VerificationReport, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::models::VerificationReport>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
+    }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = format!(
             "/v1/identity/verification_reports/{}",
             crate::path::segment(self.report.as_ref())?
         );
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }

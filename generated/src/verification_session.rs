@@ -48,6 +48,8 @@ pub struct ListVerificationSessions {
     starting_after: Option<crate::ids::VerificationSessionId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<crate::models::ListVerificationSessionsStatus>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl ListVerificationSessions {
     /// A `ListVerificationSessions` request with its required parameters.
@@ -59,6 +61,7 @@ impl ListVerificationSessions {
             limit: None,
             starting_after: None,
             status: None,
+            extra_params: Default::default(),
         }
     }
     /// Sets `created`.
@@ -96,6 +99,13 @@ impl ListVerificationSessions {
         self.status = Some(value);
         self
     }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
+        self
+    }
     /// Sends the request.
     pub async fn send(
         &self,
@@ -104,13 +114,24 @@ impl ListVerificationSessions {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::List<crate::models::VerificationSession>, crate::Error> {
         client.execute(&self.request()?, options).await
+    }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::List<crate::models::VerificationSession>>, crate::Error>
+    {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
     }
     /// Every item of every page, fetched lazily page by page. Filters,
     /// `expand` and the options apply to every page.
@@ -130,10 +151,11 @@ impl ListVerificationSessions {
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_sessions".to_owned();
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }
@@ -164,6 +186,8 @@ pub struct CreateVerificationSession {
     return_url: Option<String>,
     #[serde(rename = "type")]
     type_: crate::models::CreateVerificationSessionType,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl CreateVerificationSession {
     /// A `CreateVerificationSession` request with its required parameters.
@@ -174,6 +198,7 @@ impl CreateVerificationSession {
             options: None,
             return_url: None,
             type_,
+            extra_params: Default::default(),
         }
     }
     /// Specifies which fields in the response should be expanded.
@@ -207,6 +232,13 @@ impl CreateVerificationSession {
         self.return_url = Some(value.into());
         self
     }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
+        self
+    }
     /// Sends the request.
     pub async fn send(
         &self,
@@ -215,7 +247,7 @@ impl CreateVerificationSession {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
@@ -223,12 +255,23 @@ impl CreateVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
+    }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_sessions".to_owned();
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Post,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }
@@ -245,6 +288,8 @@ pub struct RetrieveVerificationSession {
     session: crate::ids::VerificationSessionId,
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl RetrieveVerificationSession {
     /// A `RetrieveVerificationSession` request with its required parameters.
@@ -252,6 +297,7 @@ impl RetrieveVerificationSession {
         Self {
             session: session.clone(),
             expand: None,
+            extra_params: Default::default(),
         }
     }
     /// Specifies which fields in the response should be expanded.
@@ -259,6 +305,13 @@ impl RetrieveVerificationSession {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
+        self
+    }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
         self
     }
     /// Sends the request.
@@ -269,7 +322,7 @@ impl RetrieveVerificationSession {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
@@ -277,15 +330,26 @@ impl RetrieveVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
+    }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = format!(
             "/v1/identity/verification_sessions/{}",
             crate::path::segment(self.session.as_ref())?
         );
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }
@@ -309,6 +373,8 @@ pub struct UpdateVerificationSession {
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
     type_: Option<crate::models::UpdateVerificationSessionType>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl UpdateVerificationSession {
     /// A `UpdateVerificationSession` request with its required parameters.
@@ -319,6 +385,7 @@ impl UpdateVerificationSession {
             metadata: None,
             options: None,
             type_: None,
+            extra_params: Default::default(),
         }
     }
     /// Specifies which fields in the response should be expanded.
@@ -352,6 +419,13 @@ impl UpdateVerificationSession {
         self.type_ = Some(value);
         self
     }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
+        self
+    }
     /// Sends the request.
     pub async fn send(
         &self,
@@ -360,7 +434,7 @@ impl UpdateVerificationSession {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
@@ -368,15 +442,26 @@ impl UpdateVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
+    }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = format!(
             "/v1/identity/verification_sessions/{}",
             crate::path::segment(self.session.as_ref())?
         );
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Post,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }
@@ -392,6 +477,8 @@ pub struct CancelVerificationSession {
     session: crate::ids::VerificationSessionId,
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl CancelVerificationSession {
     /// A `CancelVerificationSession` request with its required parameters.
@@ -399,6 +486,7 @@ impl CancelVerificationSession {
         Self {
             session: session.clone(),
             expand: None,
+            extra_params: Default::default(),
         }
     }
     /// Specifies which fields in the response should be expanded.
@@ -406,6 +494,13 @@ impl CancelVerificationSession {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
+        self
+    }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
         self
     }
     /// Sends the request.
@@ -416,7 +511,7 @@ impl CancelVerificationSession {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
@@ -424,15 +519,26 @@ impl CancelVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
+    }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = format!(
             "/v1/identity/verification_sessions/{}/cancel",
             crate::path::segment(self.session.as_ref())?
         );
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Post,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }
@@ -464,6 +570,8 @@ pub struct RedactVerificationSession {
     session: crate::ids::VerificationSessionId,
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
+    #[serde(skip)]
+    extra_params: crate::extra_params::ExtraParams,
 }
 impl RedactVerificationSession {
     /// A `RedactVerificationSession` request with its required parameters.
@@ -471,6 +579,7 @@ impl RedactVerificationSession {
         Self {
             session: session.clone(),
             expand: None,
+            extra_params: Default::default(),
         }
     }
     /// Specifies which fields in the response should be expanded.
@@ -478,6 +587,13 @@ impl RedactVerificationSession {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
+        self
+    }
+    /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
+    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.push(key.into(), value.into());
         self
     }
     /// Sends the request.
@@ -488,7 +604,7 @@ impl RedactVerificationSession {
         self.send_with(client, &crate::RequestOptions::default())
             .await
     }
-    /// Sends the request with per-request options (connected account, idempotency key).
+    /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
         &self,
         client: &crate::Client,
@@ -496,15 +612,26 @@ impl RedactVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_with_response(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        client
+            .execute_with_response(&self.request()?, options)
+            .await
+    }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = format!(
             "/v1/identity/verification_sessions/{}/redact",
             crate::path::segment(self.session.as_ref())?
         );
+        let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Post,
             path,
-            crate::form::to_pairs(self)?,
+            params,
         ))
     }
 }

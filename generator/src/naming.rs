@@ -27,6 +27,12 @@
 //!   an action's own name (`cancel`), and `retrieve_<action>` or
 //!   `list_<action>` for an action read with GET.
 //! * Fields are snake_case; a Rust keyword gets a trailing underscore (`type_`).
+//!   A map parameter's second setter is `unset_` and its name (`unset_metadata`).
+//! * Every request type has an escape hatch for parameters the spec does not
+//!   know: the method `extra_param` storing them in the field `extra_params`.
+//!   Where a parameter already has either name (or a setter is called
+//!   `extra_param`), underscores are added until the name is free
+//!   (`extra_param_`), so no spec can make two items share a name.
 //!   Enum variants are UpperCamelCase; a value with no letters becomes `Empty`,
 //!   a value starting with a digit gets a `V` in front.
 //!
@@ -90,7 +96,50 @@ pub fn nested(parent: &str, field: &str) -> String {
 /// its spec does not know: `extra_fields`, with underscores added while
 /// `taken` says a field of the spec already has the name.
 pub fn extra_fields_field(taken: impl Fn(&str) -> bool) -> String {
-    let mut name = "extra_fields".to_owned();
+    first_free("extra_fields", taken)
+}
+
+/// The setter that deletes one key of a map parameter (`unset_metadata`).
+pub fn unset_setter(field: &str) -> String {
+    format!("unset_{field}")
+}
+
+/// Methods every request type has besides its setters.
+const REQUEST_METHODS: &[&str] = &[
+    "new",
+    "send",
+    "send_with",
+    "send_with_response",
+    "paginate",
+    "request",
+];
+
+/// The names of a request type's escape hatch for unknown parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraParamNames {
+    /// The builder method (`extra_param`).
+    pub method: String,
+    /// The private field holding the pairs (`extra_params`).
+    pub field: String,
+}
+
+/// The escape hatch's names for a request type whose parameters (path
+/// parameters included) have the Rust names `params`: `extra_param` and
+/// `extra_params`, with underscores added past any name already taken.
+pub fn extra_param_names(params: &[&str]) -> ExtraParamNames {
+    let method_taken = |name: &str| {
+        REQUEST_METHODS.contains(&name)
+            || params.iter().any(|p| *p == name || unset_setter(p) == name)
+    };
+    ExtraParamNames {
+        method: first_free("extra_param", method_taken),
+        field: first_free("extra_params", |name| params.contains(&name)),
+    }
+}
+
+/// `base`, with underscores appended until `taken` says no.
+fn first_free(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut name = base.to_owned();
     while taken(&name) {
         name.push('_');
     }
@@ -119,6 +168,17 @@ mod tests {
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("3d_secure"), "V3dSecure");
         assert_eq!(variant_name("requires_input"), "RequiresInput");
+    }
+
+    #[test]
+    fn extra_param_names_step_around_parameters() {
+        let plain = extra_param_names(&["expand", "metadata"]);
+        assert_eq!(plain.method, "extra_param");
+        assert_eq!(plain.field, "extra_params");
+        let clash = extra_param_names(&["extra_param", "extra_params", "extra_param_"]);
+        assert_eq!(clash.method, "extra_param__");
+        assert_eq!(clash.field, "extra_params_");
+        assert_eq!(extra_param_names(&["send"]).method, "extra_param");
     }
 
     #[test]

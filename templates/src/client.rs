@@ -2,7 +2,7 @@
 //!
 //! [`Client`] holds the secret key and connection pool; endpoint methods
 //! elsewhere in this crate take a `&Client`. Per-call settings (connected
-//! account, idempotency key) go in [`RequestOptions`].
+//! account, idempotency key, API version) go in [`RequestOptions`].
 //!
 //! Requests are retried, with exponential backoff and jitter, when Stripe or
 //! the network says a retry may succeed: connection errors and timeouts,
@@ -59,6 +59,8 @@ struct Inner {
     authorization: HeaderValue,
     /// Validated `Stripe-Account` header for every request, if configured.
     stripe_account: Option<HeaderValue>,
+    /// `Stripe-Version` for every request without its own.
+    api_version: HeaderValue,
     /// Base URL without a trailing slash.
     base_url: String,
     /// Path part of the base URL without a trailing slash (usually empty).
@@ -71,6 +73,8 @@ struct Inner {
 struct Config {
     base_url: String,
     stripe_account: Option<String>,
+    /// `None` sends [`crate::API_VERSION`].
+    api_version: Option<String>,
     max_retries: u32,
     timeout: Duration,
     initial_backoff: Duration,
@@ -82,6 +86,7 @@ impl Default for Config {
         Config {
             base_url: DEFAULT_BASE_URL.to_owned(),
             stripe_account: None,
+            api_version: None,
             max_retries: 2,
             timeout: Duration::from_secs(80),
             initial_backoff: Duration::from_millis(500),
@@ -118,19 +123,29 @@ impl Client {
     /// Sends one API request, retrying as described in the module docs, and
     /// decodes the JSON response as `T`.
     ///
-    /// Called by the generated endpoint methods; `request.path` must already
-    /// be percent-encoded.
+    /// Called by the generated endpoint methods and [`RawRequest`](crate::RawRequest);
+    /// `request.path` must already be percent-encoded.
     #[doc(hidden)]
     pub async fn execute<T: DeserializeOwned>(
         &self,
         request: &Request,
         options: &RequestOptions,
     ) -> Result<T, Error> {
+        let response = self.send_request(request, options).await?;
+        decode(&response)
+    }
+
+    /// Sends one API request, retrying as described in the module docs, and
+    /// returns the last response, whatever its status.
+    pub(crate) async fn send_request(
+        &self,
+        request: &Request,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Error> {
         // Everything that can be rejected is rejected here, before any I/O.
         // This also fixes the idempotency key for all attempts.
         let prepared = self.prepare(request, options)?;
-        let response = self.send_with_retries(&prepared).await?;
-        decode(&response)
+        self.send_with_retries(&prepared).await
     }
 
     /// Lists every object of a list endpoint, page after page.
@@ -227,7 +242,12 @@ impl Client {
     fn headers_for(&self, options: &RequestOptions) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, self.inner.authorization.clone());
-        headers.insert(STRIPE_VERSION, HeaderValue::from_static(crate::API_VERSION));
+        // The per-request version wins over the client's.
+        let version = match &options.api_version {
+            Some(version) => api_version(version).map_err(Error::InvalidRequest)?,
+            None => self.inner.api_version.clone(),
+        };
+        headers.insert(STRIPE_VERSION, version);
         // The per-request account wins over the client's.
         let account = match &options.stripe_account {
             Some(account) => {
@@ -270,16 +290,18 @@ impl Client {
         if let Some(body) = &prepared.body {
             builder = builder.body(body.clone());
         }
-        let response = builder.send().await?;
+        let mut response = builder.send().await?;
         let status = response.status();
-        let headers = response.headers();
-        let request_id = header_str(headers, &REQUEST_ID).map(str::to_owned);
-        let should_retry = header_str(headers, &STRIPE_SHOULD_RETRY).and_then(parse_bool);
+        // Taken rather than cloned: `bytes()` consumes the response.
+        let headers = std::mem::take(response.headers_mut());
+        let request_id = header_str(&headers, &REQUEST_ID).map(str::to_owned);
+        let should_retry = header_str(&headers, &STRIPE_SHOULD_RETRY).and_then(parse_bool);
         let body = response.bytes().await?.to_vec();
         Ok(RawResponse {
             status,
             request_id,
             should_retry,
+            headers,
             body,
         })
     }
@@ -322,6 +344,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends this `Stripe-Version` instead of [`crate::API_VERSION`], the
+    /// version the crate was generated for, unless
+    /// [`RequestOptions::api_version`] overrides it.
+    ///
+    /// The typed models describe the pinned version: under another version a
+    /// response whose shape changed may fail to decode ([`Error::Decode`]).
+    /// Extra parameters and [`RawRequest`](crate::RawRequest) (decoding into
+    /// `serde_json::Value` if need be) cover what the models do not.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.config.api_version = Some(version.into());
+        self
+    }
+
     /// Makes every request on behalf of this connected account (the
     /// `Stripe-Account` header) unless [`RequestOptions::stripe_account`]
     /// overrides it.
@@ -356,7 +391,8 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] if the secret key is empty or contains
-    /// characters not allowed in a header, if the base URL is not an
+    /// characters not allowed in a header, if the API version is empty or
+    /// not a valid header value, if the base URL is not an
     /// `http(s)` URL, or if the TLS backend cannot be initialised. The error
     /// never contains the secret key.
     pub fn build(self) -> Result<Client, Error> {
@@ -365,6 +401,10 @@ impl ClientBuilder {
         let stripe_account = match &self.config.stripe_account {
             Some(account) => Some(header_value("Stripe-Account", account).map_err(Error::Config)?),
             None => None,
+        };
+        let api_version = match &self.config.api_version {
+            Some(version) => api_version(version).map_err(Error::Config)?,
+            None => HeaderValue::from_static(crate::API_VERSION),
         };
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
@@ -378,6 +418,7 @@ impl ClientBuilder {
             http,
             authorization,
             stripe_account,
+            api_version,
             base_url,
             base_path,
             config: self.config,
@@ -401,6 +442,7 @@ fn debug_config(f: &mut fmt::Formatter<'_>, name: &str, config: &Config) -> fmt:
         .field("secret_key", &REDACTED)
         .field("base_url", &config.base_url)
         .field("stripe_account", &config.stripe_account)
+        .field("api_version", &config.api_version)
         .field("max_retries", &config.max_retries)
         .field("timeout", &config.timeout)
         .field("initial_backoff", &config.initial_backoff)
@@ -447,6 +489,14 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, String> {
         .map_err(|_| format!("{name} {value:?} contains characters not allowed in a header"))
 }
 
+/// A `Stripe-Version` header value; the error names the header.
+fn api_version(version: &str) -> Result<HeaderValue, String> {
+    if version.trim().is_empty() {
+        return Err("Stripe-Version is empty".to_owned());
+    }
+    header_value("Stripe-Version", version)
+}
+
 /// The caller's idempotency key, or a fresh random one.
 fn idempotency_key(options: &RequestOptions) -> Result<HeaderValue, Error> {
     match &options.idempotency_key {
@@ -490,11 +540,12 @@ struct Prepared {
 }
 
 /// A response read in full.
-struct RawResponse {
-    status: StatusCode,
-    request_id: Option<String>,
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) request_id: Option<String>,
     /// The `Stripe-Should-Retry` header, if present and a boolean.
     should_retry: Option<bool>,
+    pub(crate) headers: HeaderMap,
     body: Vec<u8>,
 }
 
@@ -517,7 +568,7 @@ impl RawResponse {
 }
 
 /// Decodes a 2xx body as `T`, anything else as Stripe's error envelope.
-fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
     if response.status.is_success() {
         return parse_json(response);
     }
@@ -600,6 +651,10 @@ pub struct RequestOptions {
     /// Use this `Idempotency-Key` for a POST instead of a random one, so that
     /// repeating the call (for example after a crash) cannot apply it twice.
     pub idempotency_key: Option<String>,
+    /// Send this `Stripe-Version`; overrides [`ClientBuilder::api_version`]
+    /// and [`crate::API_VERSION`]. The typed models describe the pinned
+    /// version (see [`ClientBuilder::api_version`]).
+    pub api_version: Option<String>,
 }
 
 impl RequestOptions {
@@ -619,11 +674,16 @@ impl RequestOptions {
         self.idempotency_key = Some(key.into());
         self
     }
+
+    /// Sets [`api_version`](RequestOptions::api_version).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
 }
 
-/// HTTP method of a [`Request`].
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// HTTP method of a request; see [`RawRequest`](crate::RawRequest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// Read; parameters go in the query string.
     Get,
@@ -709,6 +769,7 @@ mod tests {
             status: StatusCode::from_u16(status).expect("valid status"),
             request_id: None,
             should_retry,
+            headers: HeaderMap::new(),
             body: Vec::new(),
         }
     }

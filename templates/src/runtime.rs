@@ -1,9 +1,11 @@
 //! The hand-written runtime's public surface, re-exported at the crate root.
 
-pub use crate::client::{Client, ClientBuilder, RequestOptions};
+pub use crate::client::{Client, ClientBuilder, Method, RequestOptions};
 pub use crate::emptyable::Emptyable;
 pub use crate::error::{ApiError, Error, InvalidId};
 pub use crate::expandable::{Expandable, Object};
 pub use crate::extra_fields::ExtraFields;
 pub use crate::list::List;
+pub use crate::raw::RawRequest;
+pub use crate::response::{Response, ResponseHeaders};
 pub use crate::webhook::{Webhook, WebhookError};

@@ -62,5 +62,6 @@ snapshot_tests!(
     recursive,
     operations,
     name_clashes,
-    events
+    events,
+    extra_params
 );

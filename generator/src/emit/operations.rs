@@ -2,11 +2,14 @@
 //!
 //! A request type holds its path parameters and its query or body
 //! parameters. Required ones go in `new`, optional ones get builder methods,
-//! and `send` returns the typed response. List operations also get
-//! `paginate`, a stream over every item of every page.
+//! and `send` returns the typed response (`send_with_response` with its
+//! status, request id and headers). List operations also get `paginate`, a
+//! stream over every item of every page. `extra_param` adds parameters the
+//! spec does not know, sent after the typed ones.
 
 use super::tokens::{doc, ident, inner_doc, rust_type, Module};
 use crate::ir::{Ir, Operation, Param, Response, TypeId, TypeKind};
+use crate::naming::{self, ExtraParamNames};
 use crate::select::Method;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -78,18 +81,21 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
     let mut text = op.docs.clone().unwrap_or_default();
     text.push_str(&format!("\n\n`{method} {}`", op.path));
     let docs = doc(text.trim_start());
+    let extra = extra_param_names(op);
+    let extra_field = ident(&extra.field);
     let fields = op
         .path_params
         .iter()
         .map(|p| field(ir, p, true))
         .chain(op.params.iter().map(|p| field(ir, p, false)));
-    let constructor = constructor(ir, op);
+    let constructor = constructor(ir, op, &extra);
     let setters = op
         .params
         .iter()
         .filter(|p| !p.required)
         .map(|p| setter(ir, p));
-    let send = send(ir, op);
+    let extra_setter = extra_param_setter(&extra);
+    let send = send(ir, op, &extra);
     let default = required(op).next().is_none().then(|| {
         quote! {
             impl Default for #name {
@@ -105,11 +111,14 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until you `send` it"]
         pub struct #name {
             #(#fields)*
+            #[serde(skip)]
+            #extra_field: crate::extra_params::ExtraParams,
         }
 
         impl #name {
             #constructor
             #(#setters)*
+            #extra_setter
             #send
         }
         #default
@@ -133,8 +142,42 @@ fn field(ir: &Ir, p: &Param, in_path: bool) -> TokenStream {
     }
 }
 
-fn constructor(ir: &Ir, op: &Operation) -> TokenStream {
+/// The escape hatch's names, clear of every parameter's.
+fn extra_param_names(op: &Operation) -> ExtraParamNames {
+    let params: Vec<&str> = op
+        .path_params
+        .iter()
+        .chain(&op.params)
+        .map(|p| p.rust_name.as_str())
+        .collect();
+    naming::extra_param_names(&params)
+}
+
+/// `extra_param(key, value)`: a parameter the spec does not know.
+fn extra_param_setter(names: &ExtraParamNames) -> TokenStream {
+    let method = ident(&names.method);
+    let field = ident(&names.field);
+    let docs = doc(
+        "Adds a parameter this crate does not know, in Stripe's bracket form \
+         (`options[email][require_verification]`), for fields of newer API versions.\n\n\
+         Extra parameters are sent after the typed ones, in the order added, and \
+         percent-encoded like them. Sending fails with \
+         [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is \
+         sent, if a key is empty, not in bracket form, or equals or overlaps another \
+         parameter's key (`options[document]` and `options[document][allowed_types][0]`).",
+    );
+    quote! {
+        #docs
+        pub fn #method(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+            self.#field.push(key.into(), value.into());
+            self
+        }
+    }
+}
+
+fn constructor(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
     let (args, _) = constructor_args(ir, op);
+    let extra_field = ident(&extra.field);
     let inits = op.path_params.iter().chain(&op.params).map(|p| {
         let name = ident(&p.rust_name);
         match (p.required, setter_kind(ir, p.ty)) {
@@ -151,7 +194,7 @@ fn constructor(ir: &Ir, op: &Operation) -> TokenStream {
     quote! {
         #docs
         pub fn new(#(#args),*) -> Self {
-            Self { #(#inits),* }
+            Self { #(#inits,)* #extra_field: Default::default() }
         }
     }
 }
@@ -220,7 +263,7 @@ fn setter(ir: &Ir, p: &Param) -> TokenStream {
 /// `metadata(key, value)` sets a key; `unset_metadata(key)` sends the empty
 /// value that makes Stripe delete it.
 fn map_setters(name: &proc_macro2::Ident, wire: &str, docs: TokenStream) -> TokenStream {
-    let unset = ident(&format!("unset_{name}"));
+    let unset = ident(&naming::unset_setter(&name.to_string()));
     let unset_doc = doc(&format!(
         "Deletes one key of `{wire}` by sending it with an empty value."
     ));
@@ -239,7 +282,7 @@ fn map_setters(name: &proc_macro2::Ident, wire: &str, docs: TokenStream) -> Toke
 }
 
 /// `send`, `send_with`, the request builder and, for lists, `paginate`.
-fn send(ir: &Ir, op: &Operation) -> TokenStream {
+fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
     let (output, item) = match op.response {
         Response::Object(t) => (rust_type(ir, t, Module::Operations), None),
         Response::List(t) => {
@@ -247,7 +290,7 @@ fn send(ir: &Ir, op: &Operation) -> TokenStream {
             (quote!(crate::List<#t>), Some(t))
         }
     };
-    let request = build_request(op);
+    let request = build_request(op, extra);
     let paginate = item.map(|item| paginate(&item));
     quote! {
         /// Sends the request.
@@ -255,9 +298,14 @@ fn send(ir: &Ir, op: &Operation) -> TokenStream {
             self.send_with(client, &crate::RequestOptions::default()).await
         }
 
-        /// Sends the request with per-request options (connected account, idempotency key).
+        /// Sends the request with per-request options (connected account, idempotency key, API version).
         pub async fn send_with(&self, client: &crate::Client, options: &crate::RequestOptions) -> Result<#output, crate::Error> {
             client.execute(&self.request()?, options).await
+        }
+
+        /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
+        pub async fn send_with_response(&self, client: &crate::Client, options: &crate::RequestOptions) -> Result<crate::Response<#output>, crate::Error> {
+            client.execute_with_response(&self.request()?, options).await
         }
 
         #paginate
@@ -279,8 +327,9 @@ fn paginate(item: &TokenStream) -> TokenStream {
 }
 
 /// The path with each parameter percent-encoded, and the parameters in
-/// Stripe's bracket notation.
-fn build_request(op: &Operation) -> TokenStream {
+/// Stripe's bracket notation: the typed ones, then the extra ones.
+fn build_request(op: &Operation, extra: &ExtraParamNames) -> TokenStream {
+    let extra_field = ident(&extra.field);
     let mut template = op.path.clone();
     let mut args = Vec::new();
     for p in &op.path_params {
@@ -301,7 +350,8 @@ fn build_request(op: &Operation) -> TokenStream {
     quote! {
         fn request(&self) -> Result<crate::client::Request, crate::Error> {
             let path = #path;
-            Ok(crate::client::Request::new(crate::client::Method::#method, path, crate::form::to_pairs(self)?))
+            let params = self.#extra_field.after(crate::form::to_pairs(self)?)?;
+            Ok(crate::client::Request::new(crate::client::Method::#method, path, params))
         }
     }
 }
