@@ -592,7 +592,7 @@ fn decode_error(response: &RawResponse, err: crate::json::JsonError) -> Error {
         request_id: response.request_id.clone(),
         path: err.path,
         message: err.message,
-        body: String::from_utf8_lossy(&response.body).into_owned(),
+        body: crate::error::ResponseBody::new(response.body.clone()),
     }
 }
 

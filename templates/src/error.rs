@@ -1,8 +1,10 @@
 //! Errors returned by this crate.
 //!
-//! Every fallible operation returns [`Error`]. Its `Display` output is meant to
-//! be logged as is: it never contains the secret API key, and it never dumps a
-//! whole response body (the body is kept in a field instead).
+//! Every fallible operation returns [`Error`]. Its `Display` and `Debug`
+//! output is meant to be logged as is: it never contains the secret API key,
+//! and never a response body, which can hold a session's `client_secret` and
+//! the personal data of the person verified. The body is kept as a
+//! [`ResponseBody`] for a user who chooses to look.
 
 use std::fmt;
 
@@ -21,7 +23,10 @@ pub enum Error {
     /// the API version this crate was generated for; for an error status it
     /// means the body was not Stripe's error envelope (for example an HTML
     /// page from a proxy).
-    #[error("could not decode Stripe response (HTTP {status}) at `{path}`: {message}")]
+    #[error(
+        "could not decode Stripe response (HTTP {status}, {} bytes) at `{path}`: {message}",
+        body.len()
+    )]
     Decode {
         /// HTTP status code of the response.
         status: u16,
@@ -32,8 +37,8 @@ pub enum Error {
         path: String,
         /// What the decoder expected and found.
         message: String,
-        /// The raw response body (lossily converted to UTF-8).
-        body: String,
+        /// The raw response body; its `Debug` shows only its length.
+        body: ResponseBody,
     },
 
     /// The request could not be sent or its response could not be read
@@ -86,6 +91,46 @@ impl Error {
             Error::Api(api) => Some(api),
             _ => None,
         }
+    }
+}
+
+/// The raw bytes of a response body that could not be decoded.
+///
+/// `Debug` shows its length only: a body can hold secrets and personal data,
+/// and errors are logged. Read it on purpose with [`as_bytes`](Self::as_bytes)
+/// or [`text`](Self::text).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseBody(Vec<u8>);
+
+impl ResponseBody {
+    pub(crate) fn new(bytes: Vec<u8>) -> Self {
+        ResponseBody(bytes)
+    }
+
+    /// The body as received.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the body was empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResponseBody({} bytes)", self.0.len())
     }
 }
 

@@ -2,7 +2,7 @@
 
 pub use crate::client::{Client, ClientBuilder, Method, RequestOptions};
 pub use crate::emptyable::Emptyable;
-pub use crate::error::{ApiError, Error, InvalidId};
+pub use crate::error::{ApiError, Error, InvalidId, ResponseBody};
 pub use crate::expandable::{Expandable, Object};
 pub use crate::extra_fields::ExtraFields;
 pub use crate::list::List;

@@ -141,3 +141,36 @@ fn client_new_panic_message_hides_the_key() {
     assert!(message.contains("secret key"), "{message}");
     assert!(!message.contains("TopSecret"), "{message}");
 }
+
+/// A response that does not decode can still hold a session's secret and
+/// the person's data: the error keeps it, for a caller who asks, but its
+/// `Debug` and `Display` show only its length.
+#[tokio::test]
+async fn a_decode_error_never_shows_the_body_it_keeps() {
+    let mut session = common::session("vs_1");
+    session["client_secret"] = serde_json::json!("vs_1_secret_in_body");
+    session["verified_outputs"] = serde_json::json!({"first_name": "Jenny", "last_name": "Rosen"});
+    session["created"] = serde_json::json!("not a timestamp");
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(&session))
+        .mount(&server)
+        .await;
+
+    let err = retrieve(&common::client(&server)).await.unwrap_err();
+
+    let Error::Decode { body, path, .. } = &err else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(path, "created");
+    assert!(
+        body.text().contains("vs_1_secret_in_body"),
+        "kept for the caller"
+    );
+    for shown in [format!("{err:?}"), format!("{err:#?}"), err.to_string()] {
+        for hidden in ["vs_1_secret_in_body", "Jenny", "Rosen"] {
+            assert!(!shown.contains(hidden), "`{hidden}` in {shown}");
+        }
+        assert!(shown.contains(&body.len().to_string()), "length in {shown}");
+    }
+}
