@@ -220,7 +220,7 @@ impl RetrieveEvent {
             .await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let path = format!("/v1/events/{}", crate::path::segment(self.id.as_ref())?);
+        let path = ["/v1/events/", &crate::path::segment(self.id.as_ref())?].concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,

@@ -217,10 +217,11 @@ impl RetrieveVerificationReport {
             .await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let path = format!(
-            "/v1/identity/verification_reports/{}",
-            crate::path::segment(self.report.as_ref())?
-        );
+        let path = [
+            "/v1/identity/verification_reports/",
+            &crate::path::segment(self.report.as_ref())?,
+        ]
+        .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,

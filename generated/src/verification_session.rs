@@ -341,10 +341,11 @@ impl RetrieveVerificationSession {
             .await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let path = format!(
-            "/v1/identity/verification_sessions/{}",
-            crate::path::segment(self.session.as_ref())?
-        );
+        let path = [
+            "/v1/identity/verification_sessions/",
+            &crate::path::segment(self.session.as_ref())?,
+        ]
+        .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Get,
@@ -453,10 +454,11 @@ impl UpdateVerificationSession {
             .await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let path = format!(
-            "/v1/identity/verification_sessions/{}",
-            crate::path::segment(self.session.as_ref())?
-        );
+        let path = [
+            "/v1/identity/verification_sessions/",
+            &crate::path::segment(self.session.as_ref())?,
+        ]
+        .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Post,
@@ -530,10 +532,12 @@ impl CancelVerificationSession {
             .await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let path = format!(
-            "/v1/identity/verification_sessions/{}/cancel",
-            crate::path::segment(self.session.as_ref())?
-        );
+        let path = [
+            "/v1/identity/verification_sessions/",
+            &crate::path::segment(self.session.as_ref())?,
+            "/cancel",
+        ]
+        .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Post,
@@ -623,10 +627,12 @@ impl RedactVerificationSession {
             .await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
-        let path = format!(
-            "/v1/identity/verification_sessions/{}/redact",
-            crate::path::segment(self.session.as_ref())?
-        );
+        let path = [
+            "/v1/identity/verification_sessions/",
+            &crate::path::segment(self.session.as_ref())?,
+            "/redact",
+        ]
+        .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
         Ok(crate::client::Request::new(
             crate::client::Method::Post,

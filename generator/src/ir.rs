@@ -189,6 +189,9 @@ pub struct Operation {
     pub method: Method,
     /// The URL path template (`/v1/identity/verification_sessions/{session}`).
     pub path: String,
+    /// The template parsed: literals, and parameters by wire name, each of
+    /// which is one of `path_params`.
+    pub path_segments: Vec<PathSegment>,
     /// Module the operation lives in (`verification_session`).
     pub module: String,
     /// The resource type of that module, which gets a method per operation.
@@ -202,6 +205,14 @@ pub struct Operation {
     /// Query parameters (GET) or form body parameters (POST), sorted by wire name.
     pub params: Vec<Param>,
     pub response: Response,
+}
+
+/// One segment of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// A `{name}` segment, filled with a percent-encoded value.
+    Param(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -41,12 +41,29 @@ fn a_missing_ref_names_the_pointer_that_made_it() {
 }
 
 #[test]
-fn an_unsupported_path_shape_names_the_operation() {
+fn a_stray_brace_in_a_path_names_the_operation() {
     let err = build("bad/unsupported_path.yaml").unwrap_err();
-    let message = err.to_string();
-    assert!(
-        message.starts_with("#/paths/~1v1~1test~1a~1b~1c~1d/get: unsupported"),
-        "{message}"
+    assert_eq!(
+        err.to_string(),
+        "#/paths/~1v1~1test~1widgets~1w{widget}/get: unsupported: path segment `w{widget}` is neither a literal nor a `{parameter}`"
+    );
+}
+
+#[test]
+fn a_path_parameter_never_declared_is_an_error() {
+    let err = build("bad/undeclared_path_param.yaml").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "#/paths/~1v1~1test~1widgets~1{widget}~1parts~1{part}/get: unsupported: path parameter `part` is in the path but not declared"
+    );
+}
+
+#[test]
+fn a_declared_path_parameter_missing_from_the_path_is_an_error() {
+    let err = build("bad/unused_path_param.yaml").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "#/paths/~1v1~1test~1widgets~1{widget}/get: unsupported: path parameter `part` is declared but not in the path"
     );
 }
 

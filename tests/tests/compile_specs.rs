@@ -1,6 +1,7 @@
-//! Every one-construct spec under `tests/specs/`, and the `apps` namespace of
-//! the pinned spec (as `--portion apps` makes it), must generate a crate that
-//! compiles with warnings denied, not only text that matches its snapshot.
+//! Every one-construct spec under `tests/specs/`, and the `apps` and
+//! `test_helpers` namespaces of the pinned spec (as `--portion` makes them),
+//! must generate a crate that compiles with warnings denied, not only text
+//! that matches its snapshot.
 //!
 //! The crates are checked together as one throwaway workspace under
 //! `target/spec-check/`, with its own target directory so this test never
@@ -98,14 +99,15 @@ fn every_test_spec_generates_a_crate_that_compiles() {
     for spec in &specs {
         members.push(format!("\"{}\"", generate_into(spec, &work)));
     }
-    // A second real namespace of the pinned spec, as `--portion apps` makes it.
-    write_crate(
-        &pinned_spec().text,
-        &Portion::namespace("apps"),
-        "portion-apps",
-        &work,
-    );
-    members.push("\"portion-apps\"".to_owned());
+    // Two more real namespaces of the pinned spec, as `--portion` makes them:
+    // `apps`, and `test_helpers`, whose nested paths
+    // (`issuing/cards/{card}/shipping/deliver`) and scopes exercise routing.
+    let spec = pinned_spec();
+    for portion in ["apps", "test_helpers"] {
+        let stem = format!("portion-{}", portion.replace('_', "-"));
+        write_crate(&spec.text, &Portion::namespace(portion), &stem, &work);
+        members.push(format!("\"{stem}\""));
+    }
     let manifest = format!(
         "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
@@ -127,6 +129,6 @@ fn every_test_spec_generates_a_crate_that_compiles() {
         "generated crates do not compile:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(members.len(), specs.len() + 1);
+    assert_eq!(members.len(), specs.len() + 2);
     assert!(specs.len() >= 9);
 }

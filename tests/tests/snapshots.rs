@@ -63,5 +63,6 @@ snapshot_tests!(
     operations,
     name_clashes,
     events,
+    paths,
     extra_params
 );

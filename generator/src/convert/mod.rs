@@ -8,6 +8,7 @@
 mod cycles;
 mod events;
 mod operation;
+mod route;
 mod schema;
 
 use crate::ir::{IdDef, Ir, Primitive, TypeEntry, TypeId, TypeKind};

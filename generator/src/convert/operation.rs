@@ -1,6 +1,7 @@
 //! Operation conversion: one request type per operation, named from its
 //! path and HTTP method.
 
+use super::route::Route;
 use super::schema::{Ctx, Slot};
 use super::Converter;
 use crate::docs;
@@ -13,77 +14,6 @@ use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Statu
 
 /// List parameters that name an object of the list as a cursor.
 const CURSORS: [&str; 2] = ["starting_after", "ending_before"];
-
-/// Where a path sits in the API: the collection (`verification_sessions`),
-/// whether an id follows it, and the action after the id (`cancel`).
-struct Route<'p> {
-    collection: &'p str,
-    id_param: Option<&'p str>,
-    action: Option<&'p str>,
-}
-
-impl<'p> Route<'p> {
-    fn parse(path: &'p str, prefix: &str, at: &Pointer) -> Result<Route<'p>, Error> {
-        let rest = path.strip_prefix(prefix).unwrap_or(path);
-        let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-        let param = |s: &'p str| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
-        match segments.as_slice() {
-            [c] if param(c).is_none() => Ok(Route {
-                collection: c,
-                id_param: None,
-                action: None,
-            }),
-            [c, p] if param(p).is_some() => Ok(Route {
-                collection: c,
-                id_param: param(p),
-                action: None,
-            }),
-            // An action on the collection itself (`tax/transactions/create_from_calculation`).
-            [c, a] if param(c).is_none() => Ok(Route {
-                collection: c,
-                id_param: None,
-                action: Some(a),
-            }),
-            [c, p, a] if param(p).is_some() && param(a).is_none() => Ok(Route {
-                collection: c,
-                id_param: param(p),
-                action: Some(a),
-            }),
-            _ => Err(Error::unsupported(
-                at,
-                "path is not `collection`, `collection/action`, `collection/{id}` or `collection/{id}/action`",
-            )),
-        }
-    }
-
-    /// The collection itself, not one object or an action: where lists are.
-    fn is_collection(&self) -> bool {
-        self.id_param.is_none() && self.action.is_none()
-    }
-
-    /// The resource the collection holds (`verification_sessions` -> `verification_session`).
-    fn resource(&self) -> &'p str {
-        self.collection.strip_suffix('s').unwrap_or(self.collection)
-    }
-
-    /// The verb a user would guess for this route and method. An action read
-    /// with GET is `retrieve_<action>` (`list_<action>` when it returns a
-    /// list), so it never clashes with the POST that changes it.
-    fn verb(&self, method: Method, returns_list: bool) -> String {
-        match (self.id_param, self.action, method) {
-            (_, Some(action), Method::Get) if returns_list => {
-                format!("list_{}", naming::field_name(action))
-            }
-            (_, Some(action), Method::Get) => format!("retrieve_{}", naming::field_name(action)),
-            (_, Some(action), _) => naming::field_name(action),
-            (None, None, Method::Get) => "list".to_owned(),
-            (None, None, Method::Post) => "create".to_owned(),
-            (Some(_), None, Method::Get) => "retrieve".to_owned(),
-            (Some(_), None, Method::Post) => "update".to_owned(),
-            (_, None, Method::Delete) => "delete".to_owned(),
-        }
-    }
-}
 
 impl Converter<'_> {
     pub(super) fn operation(
@@ -98,18 +28,21 @@ impl Converter<'_> {
         let (success, success_at) = success_schema(op, &at)?;
         let verb = route.verb(method, list_item(success).is_some());
         let noun = if verb == "list" {
-            route.collection
+            route.scoped(route.collection, "_")
         } else {
-            route.resource()
+            route.scoped(route.resource(), "_")
         };
-        let name = format!("{}{}", naming::type_name(&verb), naming::type_name(noun));
+        let name = format!("{}{}", naming::type_name(&verb), naming::type_name(&noun));
         let request_type = self.claim(&name, &at.to_string(), "")?;
         let operation_id = op
             .operation_id
             .clone()
             .ok_or_else(|| Error::unsupported(&at, "operation has no operationId"))?;
-        let object = format!("{namespace}{}", route.resource());
-        let (path_params, mut params) = self.parameters(op, &at, &request_type, &route, &object)?;
+        let object = self.route_object(&route, namespace);
+        let parameters = self.merged_parameters(path, op, &at)?;
+        let (path_params, mut params) =
+            self.parameters(&parameters, &request_type, &route, &object)?;
+        check_path_params(&route, &path_params, &at)?;
         params.extend(self.body_params(op, &at, &request_type)?);
         params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
         let response = self.response(success, success_at, &request_type)?;
@@ -117,7 +50,8 @@ impl Converter<'_> {
             operation_id,
             method,
             path: path.to_owned(),
-            module: naming::field_name(route.resource()),
+            path_segments: route.segments.clone(),
+            module: naming::field_name(&route.scoped(route.resource(), "_")),
             resource: self.resource_type(&object),
             verb,
             request_type,
@@ -128,19 +62,70 @@ impl Converter<'_> {
         })
     }
 
+    /// The object a route serves: the scoped resource in the namespace
+    /// (`identity.verification_session`), or without it (`issuing.card` seen
+    /// from `test_helpers`), whichever is a resource of the selection.
+    fn route_object(&self, route: &Route<'_>, namespace: &str) -> String {
+        let bare = route.scoped(route.resource(), ".");
+        let namespaced = format!("{namespace}{bare}");
+        if self.resource_type(&namespaced).is_none() && self.resource_type(&bare).is_some() {
+            bare
+        } else {
+            namespaced
+        }
+    }
+
+    /// The operation's parameters and those of its path item that the
+    /// operation does not override (same name and location), as OpenAPI
+    /// says, each with its pointer.
+    fn merged_parameters(
+        &self,
+        path: &str,
+        op: &openapiv3::Operation,
+        at: &Pointer,
+    ) -> Result<Vec<(openapiv3::Parameter, Pointer)>, Error> {
+        let mut out: Vec<(openapiv3::Parameter, Pointer)> = Vec::new();
+        for (i, p) in op.parameters.iter().enumerate() {
+            let here = at.push("parameters").push(i);
+            out.push((self.spec.parameter(p, &here)?.clone(), here));
+        }
+        let item = self
+            .spec
+            .api
+            .paths
+            .paths
+            .get(path)
+            .and_then(|i| i.as_item());
+        let item_at = Pointer::path(path).push("parameters");
+        for (i, p) in item
+            .iter()
+            .flat_map(|item| item.parameters.iter())
+            .enumerate()
+        {
+            let here = item_at.push(i);
+            let parameter = self.spec.parameter(p, &here)?;
+            let same = |(o, _): &(openapiv3::Parameter, Pointer)| {
+                std::mem::discriminant(o) == std::mem::discriminant(parameter)
+                    && o.parameter_data_ref().name == parameter.parameter_data_ref().name
+            };
+            if !out.iter().any(same) {
+                out.push((parameter.clone(), here));
+            }
+        }
+        Ok(out)
+    }
+
     /// Path parameters, and query parameters as request parameters.
     fn parameters(
         &mut self,
-        op: &openapiv3::Operation,
-        at: &Pointer,
+        parameters: &[(openapiv3::Parameter, Pointer)],
         request_type: &str,
         route: &Route<'_>,
         object: &str,
     ) -> Result<(Vec<Param>, Vec<Param>), Error> {
         let (mut path_params, mut query) = (Vec::new(), Vec::new());
-        for (i, p) in op.parameters.iter().enumerate() {
-            let here = at.push("parameters").push(i);
-            let (location, data) = match self.spec.parameter(p, &here)? {
+        for (parameter, here) in parameters {
+            let (location, data) = match parameter {
                 openapiv3::Parameter::Path { parameter_data, .. } => ("path", parameter_data),
                 openapiv3::Parameter::Query { parameter_data, .. } => ("query", parameter_data),
                 // Stripe's API carries nothing in headers or cookies per
@@ -149,7 +134,7 @@ impl Converter<'_> {
             };
             let ParameterSchemaOrContent::Schema(schema) = &data.format else {
                 return Err(Error::unsupported(
-                    &here,
+                    here,
                     "parameter with `content` instead of `schema`",
                 ));
             };
@@ -302,4 +287,25 @@ fn list_item(schema: &ReferenceOr<Schema>) -> Option<&ReferenceOr<Box<Schema>>> 
         (SchemaKind::Type(Type::Array(array)), true) => array.items.as_ref(),
         _ => None,
     }
+}
+
+/// Every `{parameter}` of the template is a declared path parameter and
+/// every declared one is in the template, so each URL is filled completely.
+fn check_path_params(route: &Route<'_>, declared: &[Param], at: &Pointer) -> Result<(), Error> {
+    for name in route.params() {
+        if !declared.iter().any(|p| p.wire_name == name) {
+            let reason = format!("path parameter `{name}` is in the path but not declared");
+            return Err(Error::unsupported(at, reason));
+        }
+    }
+    for p in declared {
+        if !route.params().any(|name| name == p.wire_name) {
+            let reason = format!(
+                "path parameter `{}` is declared but not in the path",
+                p.wire_name
+            );
+            return Err(Error::unsupported(at, reason));
+        }
+    }
+    Ok(())
 }

@@ -8,7 +8,7 @@
 //! spec does not know, sent after the typed ones.
 
 use super::tokens::{doc, ident, inner_doc, rust_type, Module};
-use crate::ir::{Ir, Operation, Param, Response, TypeId, TypeKind};
+use crate::ir::{Ir, Operation, Param, PathSegment, Response, TypeId, TypeKind};
 use crate::naming::{self, ExtraParamNames};
 use crate::select::Method;
 use proc_macro2::TokenStream;
@@ -327,26 +327,16 @@ fn paginate(item: &TokenStream) -> TokenStream {
 }
 
 /// The path with each parameter percent-encoded, and the parameters in
-/// Stripe's bracket notation: the typed ones, then the extra ones.
+/// Stripe's bracket notation: the typed ones, then the extra ones. The path
+/// is built from the parsed template, so no `{parameter}` can be left in it.
 fn build_request(op: &Operation, extra: &ExtraParamNames) -> TokenStream {
     let extra_field = ident(&extra.field);
-    let mut template = op.path.clone();
-    let mut args = Vec::new();
-    for p in &op.path_params {
-        template = template.replace(&format!("{{{}}}", p.wire_name), "{}");
-        let name = ident(&p.rust_name);
-        args.push(quote!(crate::path::segment(self.#name.as_ref())?));
-    }
+    let path = path_expression(op);
     let method = ident(match op.method {
         Method::Get => "Get",
         Method::Post => "Post",
         Method::Delete => "Delete",
     });
-    let path = if args.is_empty() {
-        quote!(#template.to_owned())
-    } else {
-        quote!(format!(#template #(, #args)*))
-    };
     quote! {
         fn request(&self) -> Result<crate::client::Request, crate::Error> {
             let path = #path;
@@ -354,4 +344,35 @@ fn build_request(op: &Operation, extra: &ExtraParamNames) -> TokenStream {
             Ok(crate::client::Request::new(crate::client::Method::#method, path, params))
         }
     }
+}
+
+/// The expression building an operation's path: one string for a path
+/// without parameters, else the literal runs and the percent-encoded
+/// parameters concatenated.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut parts: Vec<TokenStream> = Vec::new();
+    let mut literal = String::new();
+    for segment in &op.path_segments {
+        literal.push('/');
+        match segment {
+            PathSegment::Literal(text) => literal.push_str(text),
+            PathSegment::Param(wire) => {
+                let Some(param) = op.path_params.iter().find(|p| p.wire_name == *wire) else {
+                    // The converter checked every template parameter is declared.
+                    continue;
+                };
+                let name = ident(&param.rust_name);
+                parts.push(quote!(#literal));
+                parts.push(quote!(&crate::path::segment(self.#name.as_ref())?));
+                literal.clear();
+            }
+        }
+    }
+    if parts.is_empty() {
+        return quote!(#literal.to_owned());
+    }
+    if !literal.is_empty() {
+        parts.push(quote!(#literal));
+    }
+    quote!([#(#parts),*].concat())
 }
