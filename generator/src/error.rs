@@ -21,6 +21,11 @@ pub enum Error {
     /// A schema or operation the generator cannot turn into Rust.
     #[error("{pointer}: unsupported: {reason}")]
     Unsupported { pointer: String, reason: String },
+    /// Schemas nest deeper than the converter follows.
+    #[error(
+        "{pointer}: schemas nest more than {limit} levels deep here (a long chain of `$ref`s or deeply nested inline schemas)"
+    )]
+    Depth { pointer: String, limit: usize },
     /// Two different schemas would produce the same Rust name.
     #[error("two types would both be named `{name}`: {first} and {second}")]
     NameCollision {
@@ -47,6 +52,9 @@ pub enum Error {
     /// Emitted code failed to parse as Rust: a generator bug, reported with the file.
     #[error("internal error: generated {file} is not valid Rust: {message}")]
     Emit { file: String, message: String },
+    /// The thread the generator runs on could not be started.
+    #[error("could not start the generator's thread: {0}")]
+    Thread(#[source] std::io::Error),
     /// Reading templates or writing the output failed.
     #[error("{path}: {source}")]
     Io {

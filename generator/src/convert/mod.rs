@@ -80,6 +80,8 @@ pub(crate) struct Converter<'a> {
     /// Selected resource schemas by object name (`x-resourceId`).
     resources: BTreeMap<String, String>,
     warnings: Vec<Warning>,
+    /// How many schema conversions are in progress, one inside the other.
+    depth: usize,
 }
 
 impl<'a> Converter<'a> {
@@ -97,6 +99,7 @@ impl<'a> Converter<'a> {
             ids: BTreeMap::new(),
             resources: resource_index(spec, selection),
             warnings: Vec::new(),
+            depth: 0,
         }
     }
 

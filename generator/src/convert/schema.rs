@@ -15,6 +15,11 @@ use openapiv3::{
     AdditionalProperties, ObjectType, ReferenceOr, Schema, SchemaData, SchemaKind, StringType, Type,
 };
 
+/// How deep conversion may recurse: schemas inside schemas, and references
+/// converted at their first use. Stripe's own spec nests far less; past
+/// this a chain of `$ref`s or nested inline schemas would exhaust the stack.
+pub(super) const MAX_DEPTH: usize = 256;
+
 /// A converted schema: its type and whether the schema allows `null`.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Slot {
@@ -136,8 +141,23 @@ impl Converter<'_> {
         }
     }
 
-    /// The recognizer chain for a schema written in place.
+    /// Converts a schema written in place, refusing nesting deeper than
+    /// [`MAX_DEPTH`] (conversion recurses into what a schema contains).
     pub(super) fn inline(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Slot, Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::Depth {
+                pointer: ctx.at.to_string(),
+                limit: MAX_DEPTH,
+            });
+        }
+        self.depth += 1;
+        let slot = self.recognize(schema, ctx);
+        self.depth -= 1;
+        slot
+    }
+
+    /// The recognizer chain for a schema written in place.
+    fn recognize(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Slot, Error> {
         let SchemaData {
             nullable,
             // Stripe marks no schema read- or write-only; request and
