@@ -4,6 +4,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+mod body_limit;
 mod client;
 mod emptyable;
 mod error;
@@ -18,6 +19,7 @@ mod ids;
 mod json;
 mod list;
 pub mod models;
+mod pagination;
 mod path;
 mod raw;
 mod response;

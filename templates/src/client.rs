@@ -11,19 +11,21 @@
 //! false`, which always wins. POST requests always carry an `Idempotency-Key`
 //! (the caller's, or a random one generated once per call and reused on every
 //! retry), so a retried POST cannot create a second object.
+//!
+//! Response bodies are read up to a limit (see
+//! [`ClientBuilder::max_response_bytes`]); a larger one is refused, not
+//! retried.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
+use crate::body_limit::{read_limited, BodyContext, DEFAULT_MAX_RESPONSE_BYTES};
 use crate::error::{ApiError, Error};
-use crate::expandable::Object;
-use crate::list::List;
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
 const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
@@ -79,6 +81,7 @@ struct Config {
     timeout: Duration,
     initial_backoff: Duration,
     max_backoff: Duration,
+    max_response_bytes: usize,
 }
 
 impl Default for Config {
@@ -91,6 +94,7 @@ impl Default for Config {
             timeout: Duration::from_secs(80),
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(5),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -146,44 +150,6 @@ impl Client {
         // This also fixes the idempotency key for all attempts.
         let prepared = self.prepare(request, options)?;
         self.send_with_retries(&prepared).await
-    }
-
-    /// Lists every object of a list endpoint, page after page.
-    ///
-    /// Fetches a page with `request` (a GET returning a [`List`]), yields its
-    /// items one by one, and while `has_more` is true fetches the next page
-    /// with the same parameters and `options` plus `starting_after` set to the
-    /// last item's id (or, if the request pages backwards with
-    /// `ending_before`, that set to the first item's id). Ends after the
-    /// first error.
-    ///
-    /// The stream is not `Unpin`; pin it (`Box::pin`, `std::pin::pin!`) to
-    /// call `StreamExt::next` on it.
-    #[doc(hidden)]
-    pub fn paginate<T>(
-        &self,
-        request: Request,
-        options: RequestOptions,
-    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
-    where
-        T: Object + DeserializeOwned + Send + 'static,
-    {
-        let first = Cursor {
-            client: self.clone(),
-            request,
-            options,
-        };
-        stream::unfold(Some(first), |cursor| async move {
-            let cursor = cursor?;
-            match cursor.fetch::<T>().await {
-                Ok(page) => {
-                    let next = cursor.advance(&page);
-                    Some((Ok(page.data), next))
-                }
-                Err(err) => Some((Err(err), None)),
-            }
-        })
-        .flat_map(|page| stream::iter(flatten_page(page)))
     }
 
     /// Builds the URL, headers and body of a request, validating them.
@@ -269,19 +235,22 @@ impl Client {
             let outcome = self.send_once(prepared).await;
             let retryable = match &outcome {
                 Ok(response) => response.is_retryable(),
-                Err(err) => is_retryable(err),
+                Err(Error::Network(err)) => is_retryable(err),
+                // A body over the limit would be as large the next time.
+                Err(_) => false,
             };
             if !retryable || retries >= self.inner.config.max_retries {
-                return outcome.map_err(Error::Network);
+                return outcome;
             }
             retries += 1;
             tokio::time::sleep(self.backoff(retries)).await;
         }
     }
 
-    /// One attempt: sends the request and reads the whole response body
-    /// (so a connection dropped mid-body counts as a retryable failure).
-    async fn send_once(&self, prepared: &Prepared) -> Result<RawResponse, reqwest::Error> {
+    /// One attempt: sends the request and reads the whole response body, up
+    /// to the limit (so a connection dropped mid-body counts as a retryable
+    /// failure).
+    async fn send_once(&self, prepared: &Prepared) -> Result<RawResponse, Error> {
         let mut builder = self
             .inner
             .http
@@ -290,13 +259,18 @@ impl Client {
         if let Some(body) = &prepared.body {
             builder = builder.body(body.clone());
         }
-        let mut response = builder.send().await?;
+        let mut response = builder.send().await.map_err(Error::Network)?;
         let status = response.status();
-        // Taken rather than cloned: `bytes()` consumes the response.
+        // Taken rather than cloned: the response only needs its body now.
         let headers = std::mem::take(response.headers_mut());
         let request_id = header_str(&headers, &REQUEST_ID).map(str::to_owned);
         let should_retry = header_str(&headers, &STRIPE_SHOULD_RETRY).and_then(parse_bool);
-        let body = response.bytes().await?.to_vec();
+        let context = BodyContext {
+            limit: self.inner.config.max_response_bytes,
+            status,
+            request_id: request_id.as_deref(),
+        };
+        let body = read_limited(&mut response, &context).await?;
         Ok(RawResponse {
             status,
             request_id,
@@ -388,6 +362,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body accepted, in bytes (default 16 MiB, far
+    /// above any Identity response). A body over it is refused with
+    /// [`Error::ResponseTooLarge`] as soon as its `Content-Length` or the
+    /// bytes read so far exceed it, without reading the rest, and the
+    /// request is not retried. `0` accepts only empty bodies.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.config.max_response_bytes = limit;
+        self
+    }
+
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] if the secret key is empty or contains
@@ -447,6 +431,7 @@ fn debug_config(f: &mut fmt::Formatter<'_>, name: &str, config: &Config) -> fmt:
         .field("timeout", &config.timeout)
         .field("initial_backoff", &config.initial_backoff)
         .field("max_backoff", &config.max_backoff)
+        .field("max_response_bytes", &config.max_response_bytes)
         .finish()
 }
 
@@ -509,7 +494,7 @@ fn idempotency_key(options: &RequestOptions) -> Result<HeaderValue, Error> {
 /// Whether a failed attempt (no complete response) may succeed if repeated:
 /// connecting, sending, or reading failed or timed out.
 fn is_retryable(err: &reqwest::Error) -> bool {
-    // reqwest reports a failure while reading the body (`bytes()`) as a
+    // reqwest reports a failure while reading the body as a "body" or
     // "decode" error. This client never lets reqwest decode anything itself,
     // so here that always means the connection broke mid-body.
     err.is_connect() || err.is_timeout() || err.is_request() || err.is_body() || err.is_decode()
@@ -593,52 +578,6 @@ fn decode_error(response: &RawResponse, err: crate::json::JsonError) -> Error {
         path: err.path,
         message: err.message,
         body: crate::error::ResponseBody::new(response.body.clone()),
-    }
-}
-
-/// Where [`Client::paginate`] is: the request for the next page.
-struct Cursor {
-    client: Client,
-    request: Request,
-    options: RequestOptions,
-}
-
-impl Cursor {
-    /// Fetches the page this cursor points at.
-    async fn fetch<T: DeserializeOwned>(&self) -> Result<List<T>, Error> {
-        self.client.execute(&self.request, &self.options).await
-    }
-
-    /// The cursor for the page after `page`, or `None` if it was the last.
-    ///
-    /// An empty page that claims `has_more` also ends the listing, since
-    /// there is no id to continue from (and looping would never end).
-    fn advance<T: Object>(mut self, page: &List<T>) -> Option<Cursor> {
-        if !page.has_more {
-            return None;
-        }
-        let backwards = self
-            .request
-            .params
-            .iter()
-            .any(|(k, _)| k == "ending_before");
-        let (key, item) = if backwards {
-            ("ending_before", page.data.first()?)
-        } else {
-            ("starting_after", page.data.last()?)
-        };
-        self.request.params.retain(|(k, _)| k != key);
-        let id = item.id().as_ref().to_owned();
-        self.request.params.push((key.to_owned(), id));
-        Some(self)
-    }
-}
-
-/// Turns a page (or the error fetching it) into stream items.
-fn flatten_page<T>(page: Result<Vec<T>, Error>) -> Vec<Result<T, Error>> {
-    match page {
-        Ok(items) => items.into_iter().map(Ok).collect(),
-        Err(err) => vec![Err(err)],
     }
 }
 

@@ -50,9 +50,46 @@ pub enum Error {
     Network(#[source] reqwest::Error),
 
     /// The request was rejected before anything was sent: an invalid path
-    /// segment, a parameter that cannot be encoded, an invalid header value.
+    /// segment, a parameter that cannot be encoded, a map key Stripe would
+    /// refuse (empty, or holding `[` or `]`), an invalid header value.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+
+    /// A response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes),
+    /// 16 MiB by default).
+    ///
+    /// The body is refused as soon as its declared `Content-Length` or the
+    /// bytes read so far exceed the limit; the rest is never read, and the
+    /// request is not retried (the same request would get the same answer).
+    #[error(
+        "Stripe response (HTTP {status}) is larger than the client's limit of {limit} bytes \
+         (see ClientBuilder::max_response_bytes){}",
+        RequestIdNote(.request_id)
+    )]
+    ResponseTooLarge {
+        /// The limit in bytes that the body exceeded.
+        limit: usize,
+        /// HTTP status code of the response.
+        status: u16,
+        /// Value of the `Request-Id` response header, if any.
+        request_id: Option<String>,
+    },
+
+    /// Auto-pagination (`paginate`) stopped because the pages Stripe
+    /// returned would never lead to the end of the list: the next cursor
+    /// would not advance, an id came back that the listing already yielded,
+    /// or a page claimed `has_more` without holding any item.
+    ///
+    /// The items of that page that were not yielded before come first; this
+    /// error is the last item of the stream.
+    #[error("pagination stopped: {reason}{}", RequestIdNote(.request_id))]
+    Pagination {
+        /// What was wrong with the page, naming ids but never other content.
+        reason: String,
+        /// The `Request-Id` of the page that stopped the listing, if any.
+        request_id: Option<String>,
+    },
 
     /// The client could not be built from its configuration.
     #[error("invalid client configuration: {0}")]
@@ -70,6 +107,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } => Some(*status),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Network(err) => err.status().map(|s| s.as_u16()),
             _ => None,
         }
@@ -80,7 +118,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. }
+            | Error::ResponseTooLarge { request_id, .. }
+            | Error::Pagination { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -209,6 +249,18 @@ impl fmt::Display for InvalidId {
 }
 
 impl std::error::Error for InvalidId {}
+
+/// Displays ` (request id req_...)`, or nothing without a request id.
+struct RequestIdNote<'a>(&'a Option<String>);
+
+impl fmt::Display for RequestIdNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
 
 /// Displays an error followed by its sources (`outer: inner: root cause`),
 /// because reqwest's own message ("error sending request for url ...") hides

@@ -11,6 +11,14 @@
 //!
 //! Parameter structs are first serialized to a [`serde_json::Value`] (so their
 //! serde attributes — renames, `skip_serializing_if` — apply), then flattened.
+//!
+//! Nested keys come from field names and from the keys of maps such as
+//! `metadata`, which the caller chooses. A map key that is empty or holds
+//! `[` or `]` is refused ([`Error::InvalidRequest`] naming it) before anything
+//! is sent: Stripe refuses such keys, and a bracket would change the shape of
+//! the form (`metadata[a][b]` for the key `a][b`).
+
+use crate::error::Error;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
@@ -23,30 +31,31 @@ use serde_json::Value;
 /// - JSON `null` (an absent optional field) is left out, and so are empty
 ///   objects and arrays, which would carry no pair at all;
 /// - an empty string is kept: `field=` is how Stripe clears a field (see
-///   [`Emptyable`](crate::emptyable::Emptyable)).
+///   [`Emptyable`](crate::emptyable::Emptyable));
+/// - a nested key (a map key, such as a `metadata` key) that is empty or
+///   holds `[` or `]` is an [`Error::InvalidRequest`] naming it.
 ///
 /// Keys come out in a fixed order (serde_json sorts object keys), so the same
 /// parameters always encode to the same body.
-pub(crate) fn to_pairs<T: Serialize + ?Sized>(
-    value: &T,
-) -> Result<Vec<(String, String)>, crate::Error> {
+pub(crate) fn to_pairs<T: Serialize + ?Sized>(value: &T) -> Result<Vec<(String, String)>, Error> {
     let value = serde_json::to_value(value)
-        .map_err(|e| crate::Error::InvalidRequest(format!("cannot encode parameters: {e}")))?;
+        .map_err(|e| Error::InvalidRequest(format!("cannot encode parameters: {e}")))?;
     let Value::Object(fields) = value else {
-        return Err(crate::Error::InvalidRequest(format!(
+        return Err(Error::InvalidRequest(format!(
             "parameters must serialize to an object, not {}",
             kind(&value)
         )));
     };
     let mut pairs = Vec::new();
+    // Top-level keys are the request type's field names, never the caller's.
     for (key, value) in &fields {
-        flatten(key.clone(), value, &mut pairs);
+        flatten(key.clone(), value, &mut pairs)?;
     }
     Ok(pairs)
 }
 
 /// Appends the pairs for `value` found under `key` to `out`.
-fn flatten(key: String, value: &Value, out: &mut Vec<(String, String)>) {
+fn flatten(key: String, value: &Value, out: &mut Vec<(String, String)>) -> Result<(), Error> {
     match value {
         Value::Null => {}
         Value::Bool(b) => out.push((key, b.to_string())),
@@ -54,15 +63,33 @@ fn flatten(key: String, value: &Value, out: &mut Vec<(String, String)>) {
         Value::String(s) => out.push((key, s.clone())),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                flatten(format!("{key}[{index}]"), item, out);
+                flatten(format!("{key}[{index}]"), item, out)?;
             }
         }
         Value::Object(fields) => {
             for (name, item) in fields {
-                flatten(format!("{key}[{name}]"), item, out);
+                check_nested_key(&key, name)?;
+                flatten(format!("{key}[{name}]"), item, out)?;
             }
         }
     }
+    Ok(())
+}
+
+/// Refuses a key under `parent` that Stripe would refuse or that would
+/// change the nesting of the form. The error names the key, not its value.
+fn check_nested_key(parent: &str, name: &str) -> Result<(), Error> {
+    if name.is_empty() {
+        return Err(Error::InvalidRequest(format!(
+            "parameter {parent:?} has an empty key, which Stripe refuses"
+        )));
+    }
+    if name.contains(['[', ']']) {
+        return Err(Error::InvalidRequest(format!(
+            "key {name:?} of parameter {parent:?} holds `[` or `]`, which Stripe refuses in keys"
+        )));
+    }
+    Ok(())
 }
 
 /// Names a JSON value's kind for error messages.
@@ -121,6 +148,7 @@ fn escape(text: &str, set: &'static AsciiSet, out: &mut String) {
 mod tests {
     use super::{encode, to_pairs};
     use crate::emptyable::Emptyable;
+    use crate::Error;
     use serde_json::json;
 
     fn pairs(value: serde_json::Value) -> Vec<(String, String)> {
@@ -214,7 +242,7 @@ mod tests {
     #[test]
     fn top_level_must_be_an_object() {
         let err = to_pairs(&json!(["a"])).unwrap_err();
-        assert!(matches!(err, crate::Error::InvalidRequest(_)), "{err:?}");
+        assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
         assert!(err.to_string().contains("an array"), "{err}");
     }
 
@@ -224,10 +252,36 @@ mod tests {
         // JSON object keys must be strings.
         let map: BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into_iter().collect();
         let wrapped = BTreeMap::from([("m", map)]);
-        assert!(matches!(
-            to_pairs(&wrapped),
-            Err(crate::Error::InvalidRequest(_))
-        ));
+        assert!(matches!(to_pairs(&wrapped), Err(Error::InvalidRequest(_))));
+    }
+
+    #[test]
+    fn map_keys_with_brackets_or_empty_are_refused_by_name() {
+        for key in ["a[b]", "a]", "[", "", "x][y"] {
+            let err = to_pairs(&json!({"metadata": {"ok": "1", key: "secret value"}})).unwrap_err();
+            let text = err.to_string();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+            assert!(text.contains("\"metadata\""), "{text}");
+            assert!(!text.contains("secret value"), "{text}");
+            if !key.is_empty() {
+                assert!(text.contains(&format!("{key:?}")), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_checked_at_every_depth() {
+        let nested = json!({"options": {"document": {"a[b": "1"}}});
+        let err = to_pairs(&nested).unwrap_err();
+        assert!(err.to_string().contains("\"options[document]\""), "{err}");
+        let in_array = json!({"items": [{"": "1"}]});
+        assert!(to_pairs(&in_array).is_err());
+    }
+
+    #[test]
+    fn other_characters_in_map_keys_are_kept() {
+        let got = pairs(json!({"metadata": {"a b&c=d/é": "1"}}));
+        assert_eq!(got, [pair("metadata[a b&c=d/é]", "1")]);
     }
 
     #[test]

@@ -131,7 +131,7 @@ async fn stops_after_an_error() {
 }
 
 #[tokio::test]
-async fn empty_page_claiming_more_ends_the_listing() {
+async fn empty_page_claiming_more_ends_with_an_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(page(&[], true))
@@ -139,13 +139,17 @@ async fn empty_page_claiming_more_ends_the_listing() {
         .mount(&server)
         .await;
 
-    let sessions: Vec<VerificationSession> = VerificationSession::list()
+    let items: Vec<Result<VerificationSession, Error>> = VerificationSession::list()
         .paginate(&client(&server), RequestOptions::new())
-        .try_collect()
-        .await
-        .unwrap();
+        .collect()
+        .await;
 
-    assert!(sessions.is_empty());
+    // More cases in `client_pagination_limits.rs`.
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(
+        matches!(items[0], Err(Error::Pagination { .. })),
+        "{items:?}"
+    );
 }
 
 #[tokio::test]
