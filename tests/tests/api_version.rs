@@ -5,23 +5,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{header, received, retrieve, retrieve_with, session};
+use common::{header, received, retrieve, retrieve_with, session_server as server};
 use stripe_identity::{ClientBuilder, Error, Method, RawRequest, RequestOptions};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
 /// Stripe API versions other than the pinned one (both exist).
 const CLIENT_VERSION: &str = "2024-06-20";
 const REQUEST_VERSION: &str = "2022-11-15";
-
-async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(session("vs_1")))
-        .mount(&server)
-        .await;
-    server
-}
 
 fn builder(server: &MockServer) -> ClientBuilder {
     common::builder(server)

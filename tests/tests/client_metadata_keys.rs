@@ -3,25 +3,14 @@
 #[path = "client/mod.rs"]
 mod common;
 
-use common::{client, received, session, unchecked_id, SECRET};
+use common::{client, received, session_server as server, unchecked_id, SECRET};
 use stripe_identity::models::CreateVerificationSessionType;
 use stripe_identity::{Error, VerificationSession};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A value that must not show up in any error.
 const VALUE: &str = "jenny@example.com";
 
 const BAD_KEYS: [&str; 6] = ["a[b]", "a]", "[", "a][b", "x]&y=1&z[", ""];
-
-async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(session("vs_1")))
-        .mount(&server)
-        .await;
-    server
-}
 
 /// Checks a refusal: `InvalidRequest` naming the key, not the value or the
 /// API key.

@@ -74,6 +74,16 @@ pub async fn create_with(
         .await
 }
 
+/// A server answering every request with the session `vs_1`.
+pub async fn session_server() -> MockServer {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(session("vs_1")))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// A verification session as Stripe returns it.
 pub fn session(id: &str) -> Value {
     json!({
