@@ -63,5 +63,6 @@ snapshot_tests!(
     operations,
     name_clashes,
     events,
-    extra_params
+    extra_params,
+    doc_text
 );
