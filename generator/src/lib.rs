@@ -45,7 +45,7 @@ pub fn build_ir(text: &str, file: &str, portion: &Portion) -> Result<ir::Ir, Err
     })
 }
 
-/// The stack the parser and the converter run on. Both recurse as deep as
+/// The stack the parser, the converter and the emitter run on. All recurse as deep as
 /// the spec nests, up to their limits (the parsers' 128 levels,
 /// [`convert`]'s depth limit), and debug builds use large frames; a thread
 /// of its own makes that independent of the caller's stack, which may be a
@@ -76,7 +76,9 @@ pub fn generate(
     templates: &Path,
 ) -> Result<Generated, Error> {
     let ir = build_ir(text, &provenance.file, portion)?;
-    let files = emit::emit(&ir, provenance, templates)?;
+    // Emission recurses into nested types too (and syn's parser into the
+    // emitted tokens), so it gets the same stack.
+    let files = on_large_stack(|| emit::emit(&ir, provenance, templates))?;
     Ok(Generated { ir, files })
 }
 

@@ -131,4 +131,26 @@ fn every_test_spec_generates_a_crate_that_compiles() {
     );
     assert_eq!(members.len(), specs.len() + 2);
     assert!(specs.len() >= 9);
+    document_doc_text(&work);
+}
+
+/// rustdoc reads the crate of `doc_text.yaml`, whose descriptions are
+/// hostile Markdown and HTML, without a warning: no broken intra-doc link,
+/// bare URL, invalid HTML or code block. Only that crate: the others are
+/// covered by its being the worst case, and each run costs seconds.
+fn document_doc_text(work: &Path) {
+    let output = Command::new(env!("CARGO"))
+        .args(["doc", "--no-deps", "--quiet", "-p", "spec-doc-text"])
+        .current_dir(work)
+        .env("CARGO_TARGET_DIR", work.join("target"))
+        // The same flags as the check above, so its dependencies are reused.
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the doc_text crate does not document cleanly:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

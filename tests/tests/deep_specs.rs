@@ -107,7 +107,7 @@ fn deeply_nested_json_is_refused_by_the_parser_with_a_position() {
 
 #[test]
 fn nesting_within_the_parsers_limit_converts() {
-    build_on_small_stack(nested_objects(60)).unwrap();
+    build_on_small_stack(nested_objects(25)).unwrap();
 }
 
 /// A chain whose schemas are converted tail first (by name order) never

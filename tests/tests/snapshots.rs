@@ -64,5 +64,6 @@ snapshot_tests!(
     name_clashes,
     events,
     paths,
-    extra_params
+    extra_params,
+    doc_text
 );
