@@ -114,6 +114,19 @@ const REQUEST_METHODS: &[&str] = &[
     "request",
 ];
 
+/// The builder method that sets the parameter `param` (a Rust field name)
+/// of a request type whose parameters have the Rust names `params`: the
+/// parameter's own name, unless a method every request type has takes it
+/// (a body parameter called `send`), then with underscores added.
+pub fn setter_name(param: &str, params: &[&str]) -> String {
+    if !REQUEST_METHODS.contains(&param) {
+        return param.to_owned();
+    }
+    first_free(param, |name| {
+        REQUEST_METHODS.contains(&name) || params.contains(&name)
+    })
+}
+
 /// The names of a request type's escape hatch for unknown parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExtraParamNames {
@@ -154,6 +167,13 @@ pub fn is_codename(schema: &str, prefixes: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn setters_step_aside_for_the_request_methods() {
+        assert_eq!(setter_name("send", &["send"]), "send_");
+        assert_eq!(setter_name("send", &["send", "send_"]), "send__");
+        assert_eq!(setter_name("limit", &["limit"]), "limit");
+    }
 
     #[test]
     fn keywords_get_an_underscore() {

@@ -65,5 +65,6 @@ snapshot_tests!(
     events,
     paths,
     extra_params,
-    doc_text
+    doc_text,
+    reserved_params
 );

@@ -89,11 +89,12 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
         .map(|p| field(ir, p, true))
         .chain(op.params.iter().map(|p| field(ir, p, false)));
     let constructor = constructor(ir, op, &extra);
+    let names: Vec<&str> = op.params.iter().map(|p| p.rust_name.as_str()).collect();
     let setters = op
         .params
         .iter()
         .filter(|p| !p.required)
-        .map(|p| setter(ir, p));
+        .map(|p| setter(ir, p, &names));
     let extra_setter = extra_param_setter(&extra);
     let send = send(ir, op, &extra);
     let default = required(op).next().is_none().then(|| {
@@ -229,8 +230,9 @@ fn setter_kind(ir: &Ir, ty: TypeId) -> Setter {
     }
 }
 
-fn setter(ir: &Ir, p: &Param) -> TokenStream {
+fn setter(ir: &Ir, p: &Param, params: &[&str]) -> TokenStream {
     let name = ident(&p.rust_name);
+    let method = ident(&naming::setter_name(&p.rust_name, params));
     let ty = rust_type(ir, p.ty, Module::Operations);
     let docs = doc(p
         .docs
@@ -238,38 +240,43 @@ fn setter(ir: &Ir, p: &Param) -> TokenStream {
         .unwrap_or(&format!("Sets `{}`.", p.wire_name)));
     match setter_kind(ir, p.ty) {
         Setter::Id => {
-            quote!(#docs pub fn #name(mut self, value: &#ty) -> Self { self.#name = Some(value.clone()); self })
+            quote!(#docs pub fn #method(mut self, value: &#ty) -> Self { self.#name = Some(value.clone()); self })
         }
         Setter::String => {
-            quote!(#docs pub fn #name(mut self, value: impl Into<String>) -> Self { self.#name = Some(value.into()); self })
+            quote!(#docs pub fn #method(mut self, value: impl Into<String>) -> Self { self.#name = Some(value.into()); self })
         }
         Setter::Strings => quote! {
             #docs
-            pub fn #name<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+            pub fn #method<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
                 self.#name.get_or_insert_with(Vec::new).extend(values.into_iter().map(Into::into));
                 self
             }
         },
-        Setter::StringMap => map_setters(&name, &p.wire_name, docs),
+        Setter::StringMap => map_setters(&name, &method, &p.wire_name, docs),
         Setter::Into => {
-            quote!(#docs pub fn #name(mut self, value: impl Into<#ty>) -> Self { self.#name = Some(value.into()); self })
+            quote!(#docs pub fn #method(mut self, value: impl Into<#ty>) -> Self { self.#name = Some(value.into()); self })
         }
         Setter::Plain => {
-            quote!(#docs pub fn #name(mut self, value: #ty) -> Self { self.#name = Some(value); self })
+            quote!(#docs pub fn #method(mut self, value: #ty) -> Self { self.#name = Some(value); self })
         }
     }
 }
 
 /// `metadata(key, value)` sets a key; `unset_metadata(key)` sends the empty
 /// value that makes Stripe delete it.
-fn map_setters(name: &proc_macro2::Ident, wire: &str, docs: TokenStream) -> TokenStream {
+fn map_setters(
+    name: &proc_macro2::Ident,
+    method: &proc_macro2::Ident,
+    wire: &str,
+    docs: TokenStream,
+) -> TokenStream {
     let unset = ident(&naming::unset_setter(&name.to_string()));
     let unset_doc = doc(&format!(
         "Deletes one key of `{wire}` by sending it with an empty value."
     ));
     quote! {
         #docs
-        pub fn #name(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        pub fn #method(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
             self.#name.get_or_insert_with(Default::default).insert(key.into(), value.into());
             self
         }
