@@ -4,7 +4,9 @@
 //! once, so the converters never touch raw extension maps or reference strings.
 
 use crate::Error;
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Schema, SchemaData};
+use openapiv3::{
+    OpenAPI, Parameter, ReferenceOr, RequestBody, Schema, SchemaData, SchemaKind, Type,
+};
 use std::borrow::Borrow;
 use std::fmt;
 
@@ -282,5 +284,28 @@ pub fn direct_refs(schema: &Schema, at: &Pointer, out: &mut Vec<(String, Pointer
             }
         }
         SchemaKind::Type(_) | SchemaKind::Any(_) => {}
+    }
+}
+
+/// The item schema of Stripe's list envelope (`object: [list]`, `data: [...]`).
+pub fn list_item(schema: &ReferenceOr<Schema>) -> Option<&ReferenceOr<Box<Schema>>> {
+    let ReferenceOr::Item(schema) = schema else {
+        return None;
+    };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    let is_list = match object.properties.get("object")? {
+        ReferenceOr::Item(s) => {
+            matches!(&s.schema_kind, SchemaKind::Type(Type::String(e)) if e.enumeration == [Some("list".to_owned())])
+        }
+        ReferenceOr::Reference { .. } => false,
+    };
+    let ReferenceOr::Item(data) = object.properties.get("data")? else {
+        return None;
+    };
+    match (&data.schema_kind, is_list) {
+        (SchemaKind::Type(Type::Array(array)), true) => array.items.as_ref(),
+        _ => None,
     }
 }

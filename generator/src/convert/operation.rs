@@ -8,7 +8,7 @@ use crate::docs;
 use crate::ir::{Operation, Param, Response, TypeId};
 use crate::naming;
 use crate::select::Method;
-use crate::spec::Pointer;
+use crate::spec::{list_item, Pointer};
 use crate::Error;
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
@@ -263,29 +263,6 @@ fn success_schema<'o>(
             &here,
             "operation has no JSON 200 response",
         )),
-    }
-}
-
-/// The item schema of Stripe's list envelope (`object: [list]`, `data: [...]`).
-fn list_item(schema: &ReferenceOr<Schema>) -> Option<&ReferenceOr<Box<Schema>>> {
-    let ReferenceOr::Item(schema) = schema else {
-        return None;
-    };
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return None;
-    };
-    let is_list = match object.properties.get("object")? {
-        ReferenceOr::Item(s) => {
-            matches!(&s.schema_kind, SchemaKind::Type(Type::String(e)) if e.enumeration == [Some("list".to_owned())])
-        }
-        ReferenceOr::Reference { .. } => false,
-    };
-    let ReferenceOr::Item(data) = object.properties.get("data")? else {
-        return None;
-    };
-    match (&data.schema_kind, is_list) {
-        (SchemaKind::Type(Type::Array(array)), true) => array.items.as_ref(),
-        _ => None,
     }
 }
 

@@ -10,7 +10,7 @@
 //! returns it or a list of it (`GET /v1/events`, `GET /v1/events/{id}`).
 
 use super::Method;
-use crate::spec::{Pointer, Spec, StripeExt};
+use crate::spec::{list_item, Pointer, Spec, StripeExt};
 use crate::Error;
 use openapiv3::{Operation, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 use std::collections::BTreeSet;
@@ -118,8 +118,8 @@ fn event_operations<'a>(spec: &'a Spec, schema: &str) -> Vec<(String, Method, &'
         .collect()
 }
 
-/// Whether the 200 JSON response is `$ref: target` or an object whose
-/// `data` is an array of `$ref: target` (Stripe's list envelope).
+/// Whether the 200 JSON response is `$ref: target` or Stripe's list
+/// envelope of it.
 fn returns(op: &Operation, target: &str) -> bool {
     let is_target = |s: &ReferenceOr<Box<Schema>>| matches!(s, ReferenceOr::Reference { reference } if reference == target);
     let Some(ReferenceOr::Item(response)) = op.responses.responses.get(&StatusCode::Code(200))
@@ -132,18 +132,7 @@ fn returns(op: &Operation, target: &str) -> bool {
         .and_then(|m| m.schema.as_ref())
     {
         Some(ReferenceOr::Reference { reference }) => reference == target,
-        Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => match object.properties.get("data") {
-                Some(ReferenceOr::Item(data)) => match &data.schema_kind {
-                    SchemaKind::Type(Type::Array(array)) => {
-                        array.items.as_ref().is_some_and(is_target)
-                    }
-                    _ => false,
-                },
-                _ => false,
-            },
-            _ => false,
-        },
+        Some(schema) => list_item(schema).is_some_and(is_target),
         None => false,
     }
 }
