@@ -187,9 +187,11 @@ fn table_row(line: &str) -> String {
 }
 
 /// Whether a line may start a block (list item, quote, heading, table,
-/// thematic break or setext underline) rather than continue a paragraph.
+/// thematic break, setext underline, or a footnote definition `[^1]:`,
+/// which pulldown-cmark lets interrupt a paragraph) rather than continue a
+/// paragraph.
 fn starts_block(line: &str) -> bool {
-    line.starts_with(['*', '-', '+', '>', '#', '|', '=', '_']) || block_marker(line).is_some()
+    line.starts_with(['*', '-', '+', '>', '#', '|', '=', '_', '[']) || block_marker(line).is_some()
 }
 
 /// A thematic break or setext underline: only `-`, `*`, `=`, `_` and blanks.
@@ -550,6 +552,7 @@ mod tests {
             "|a|b|\n|-|-|<br>\t<https://x.y>|a|b|",
             "<https://stripe.com/docs<a href=\"x\">>",
             "# ```rust<br>\u{feff}[a]: https://x```rust",
+            "a<code>\r\n[^1]:<code>",
         ] {
             let doc = markdown(text).unwrap();
             assert_eq!(problems(&doc), Vec::<String>::new(), "{text:?}: {doc:?}");
