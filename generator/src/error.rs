@@ -52,9 +52,6 @@ pub enum Error {
     /// Emitted code failed to parse as Rust: a generator bug, reported with the file.
     #[error("internal error: generated {file} is not valid Rust: {message}")]
     Emit { file: String, message: String },
-    /// The thread the generator runs on could not be started.
-    #[error("could not start the generator's thread: {0}")]
-    Thread(#[source] std::io::Error),
     /// Reading templates or writing the output failed.
     #[error("{path}: {source}")]
     Io {

@@ -23,6 +23,7 @@ pub mod select;
 pub mod sensitivity;
 pub mod source;
 pub mod spec;
+mod stack;
 
 pub use error::{Error, Warning};
 pub use portion::Portion;
@@ -38,33 +39,11 @@ pub struct Generated {
 
 /// Parses `text` and builds the IR of `portion`. `file` names the input in errors.
 pub fn build_ir(text: &str, file: &str, portion: &Portion) -> Result<ir::Ir, Error> {
-    on_large_stack(|| {
-        let spec = spec::Spec::new(load::parse_spec(text, file)?);
+    // Parsing and conversion recurse as deep as the spec nests.
+    stack::on_large_stack(|| {
+        let spec = spec::Spec::new(load::parse_on_this_stack(text, file)?);
         let selection = select::select(&spec, portion)?;
         convert::convert(&spec, portion, &selection)
-    })
-}
-
-/// The stack the parser, the converter and the emitter run on. All recurse as deep as
-/// the spec nests, up to their limits (the parsers' 128 levels,
-/// [`convert`]'s depth limit), and debug builds use large frames; a thread
-/// of its own makes that independent of the caller's stack, which may be a
-/// 2 MiB test or async worker thread. The memory is reserved, not committed:
-/// only the part used is ever touched.
-const STACK_SIZE: usize = 64 * 1024 * 1024;
-
-/// Runs `work` on a thread with [`STACK_SIZE`] of stack and returns its
-/// result. A panic in `work` is resumed on the caller's thread.
-fn on_large_stack<T: Send>(work: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
-    std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("stripe-codegen".to_owned())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, work)
-            .map_err(Error::Thread)?;
-        handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
 }
 
@@ -78,7 +57,7 @@ pub fn generate(
     let ir = build_ir(text, &provenance.file, portion)?;
     // Emission recurses into nested types too (and syn's parser into the
     // emitted tokens), so it gets the same stack.
-    let files = on_large_stack(|| emit::emit(&ir, provenance, templates))?;
+    let files = stack::on_large_stack(|| emit::emit(&ir, provenance, templates))?;
     Ok(Generated { ir, files })
 }
 

@@ -25,30 +25,11 @@ pub use yaml_flow::MAX_FLOW_DEPTH;
 /// YAML is first checked for flow collections nested deeper than
 /// [`MAX_FLOW_DEPTH`], which would make libyaml itself quadratic.
 pub fn parse_spec(text: &str, file: &str) -> Result<OpenAPI, Error> {
-    std::thread::scope(|scope| {
-        let parser = std::thread::Builder::new()
-            .name("parse_spec".to_owned())
-            .stack_size(PARSE_STACK)
-            .spawn_scoped(scope, || parse_here(text, file));
-        match parser {
-            Ok(parser) => parser
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: parse on this one, with whatever stack it has.
-            Err(_) => parse_here(text, file),
-        }
-    })
+    crate::stack::on_large_stack(|| parse_on_this_stack(text, file))
 }
 
-/// The stack the parser gets. The typed pass recurses through openapiv3's
-/// untagged enums, which buffer and re-read every level: in a debug build,
-/// [`MAX_DEPTH`] levels of `additionalProperties` need about 4 MiB, more
-/// than the 2 MiB a spawned thread (a test's, say) gets by default. A
-/// thread's stack is reserved, not committed, so the margin costs only
-/// address space.
-const PARSE_STACK: usize = 64 << 20;
-
-fn parse_here(text: &str, file: &str) -> Result<OpenAPI, Error> {
+/// [`parse_spec`] for a caller already on the generator's own stack.
+pub(crate) fn parse_on_this_stack(text: &str, file: &str) -> Result<OpenAPI, Error> {
     if text.trim_start().starts_with('{') {
         parse_json(text, file)
     } else {
@@ -217,8 +198,8 @@ mod tests {
         assert_eq!(json_key_start("{\"a\": 1}", 1, 7), None);
     }
 
-    /// The refusals do not depend on `PARSE_STACK`: on a thread with the
-    /// default 2 MiB stack, `parse_here` refuses 100,000 levels at once.
+    /// The refusals do not depend on the generator's own stack: on a thread with the
+    /// default 2 MiB stack, `parse_on_this_stack` refuses 100,000 levels at once.
     #[test]
     fn deep_input_is_refused_on_a_small_stack_without_the_parser_thread() {
         let n = 100_000;
@@ -236,7 +217,7 @@ mod tests {
         ];
         for (text, file) in cases {
             let parse = move || {
-                parse_here(&text, file)
+                parse_on_this_stack(&text, file)
                     .map(|_| ())
                     .map_err(|e| e.to_string())
             };

@@ -21,7 +21,7 @@ use std::fmt;
 /// Containers (mappings and sequences) nested deeper than this are refused.
 /// Stripe's spec nests 25 deep; 64 leaves room, and keeps `build_ir` within
 /// a 2 MiB stack in a debug build (the parser itself runs on a thread with
-/// a larger one, see `PARSE_STACK`).
+/// a larger one, see the `stack` module).
 pub const MAX_DEPTH: usize = 64;
 
 /// A document smaller than this many bytes may still expand to this many
