@@ -97,6 +97,24 @@ fn two_schemas_with_one_rust_name_are_an_error_naming_both() {
 }
 
 #[test]
+fn two_operations_with_one_request_type_are_an_error_naming_both() {
+    let err = build("bad/request_type_collision.yaml").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "two types would both be named `CreateAB`: #/paths/~1v1~1test~1a-bs/post and #/paths/~1v1~1test~1a_bs/post"
+    );
+}
+
+#[test]
+fn an_inline_type_with_no_free_name_is_an_error_naming_both() {
+    let err = build("bad/inline_collision.yaml").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "two types would both be named `TestWidgetColor`: #/components/schemas/test.widget_color and #/components/schemas/test.widget/properties/color"
+    );
+}
+
+#[test]
 fn a_portion_that_selects_nothing_is_an_error() {
     let err = build("expandable.yaml").map(|_| ()).and_then(|_| {
         let text = std::fs::read_to_string(root().join("tests/specs/expandable.yaml")).unwrap();

@@ -66,5 +66,10 @@ snapshot_tests!(
     paths,
     extra_params,
     doc_text,
-    reserved_params
+    reserved_params,
+    digit_names,
+    case_enums,
+    union_titles,
+    prelude_names,
+    runtime_names
 );

@@ -30,12 +30,11 @@ impl Converter<'_> {
         let envelope = self.named(&schema, None)?;
         let (envelope_name, data) = self.envelope_data(envelope, &at)?;
         let origin = at.push("properties").push(DATA_FIELD).push(OBJECT_FIELD);
-        let name = self.claim(&format!("{envelope_name}Payload"), &origin.to_string(), "")?;
+        let name = naming::event_payload(&envelope_name);
+        let name = self.claim_root(&name, &origin.to_string(), naming::Kind::Enum)?;
         let variants = self.event_variants(&origin)?;
-        let mut catch_all = "Unknown".to_owned();
-        while variants.iter().any(|v| v.rust_name == catch_all) {
-            catch_all.push_str("Type");
-        }
+        let names: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+        let catch_all = naming::catch_all(&names, "Type");
         let payload = self.push(
             origin.to_string(),
             TypeKind::EventPayload(EventPayloadDef {

@@ -70,8 +70,8 @@ pub(crate) struct Converter<'a> {
     by_schema: BTreeMap<String, TypeId>,
     /// Schemas whose conversion has started, so cycles stop recursing.
     started: BTreeSet<String>,
-    /// Every Rust name handed out, with the origin that claimed it.
-    names: BTreeMap<String, String>,
+    /// Every type name handed out, with the origin that claimed it.
+    names: naming::TypeNames,
     /// Names of component schemas, fixed before conversion.
     fixed: BTreeMap<String, String>,
     shapes: BTreeMap<Shape, TypeId>,
@@ -93,7 +93,7 @@ impl<'a> Converter<'a> {
             types: Vec::new(),
             by_schema: BTreeMap::new(),
             started: BTreeSet::new(),
-            names: BTreeMap::new(),
+            names: naming::TypeNames::default(),
             fixed: BTreeMap::new(),
             shapes: BTreeMap::new(),
             ids: BTreeMap::new(),
@@ -124,37 +124,46 @@ impl<'a> Converter<'a> {
             .collect()
     }
 
-    /// Records a Rust name for `origin` and returns it. A name another
-    /// origin holds is tried once more with `suffix` (the kind of item:
-    /// `Object`, `Enum`, `Union`), so an inline type gives way to a schema
-    /// whose own name it would take; with no suffix, or on a second clash,
-    /// it is an error naming both origins.
-    fn claim(&mut self, name: &str, origin: &str, suffix: &str) -> Result<String, Error> {
-        let mut candidates = vec![name.to_owned()];
-        if !suffix.is_empty() {
-            candidates.push(format!("{name}{suffix}"));
-        }
-        for candidate in candidates {
-            match self.names.get(&candidate) {
-                Some(holder) if holder != origin => continue,
-                _ => {
-                    self.names.insert(candidate.clone(), origin.to_owned());
-                    return Ok(candidate);
-                }
-            }
-        }
-        Err(Error::NameCollision {
-            name: name.to_owned(),
-            first: self.names.get(name).cloned().unwrap_or_default(),
-            second: origin.to_owned(),
-        })
+    /// Records the type name `name` for `origin` (see [`naming::TypeNames::claim`]).
+    fn claim(
+        &mut self,
+        name: &str,
+        origin: &str,
+        kind: naming::Kind,
+        yields: bool,
+    ) -> Result<String, Error> {
+        let claim = naming::Claim {
+            origin,
+            kind,
+            root: false,
+            yields,
+        };
+        self.names.claim(name, claim)
+    }
+
+    /// Records the name of a type re-exported at the crate root (a
+    /// resource, an id, the event payload), which may not be a runtime type's.
+    fn claim_root(
+        &mut self,
+        name: &str,
+        origin: &str,
+        kind: naming::Kind,
+    ) -> Result<String, Error> {
+        let claim = naming::Claim {
+            origin,
+            kind,
+            root: true,
+            yields: false,
+        };
+        self.names.claim(name, claim)
     }
 
     /// Fixes the names of component schemas that have names of their own
     /// before anything is converted, so an inline type can never take one.
     /// Plain schemas go first; then the portion's resources take their short
     /// name (`issuing.card` -> `Card`), or keep their namespace
-    /// (`IssuingCard`) when another schema already has the short one.
+    /// (`IssuingCard`) when another schema already has the short one, or it
+    /// or its id's name is reserved (`Client`, `InvalidId`).
     /// Codename schemas are named later, at their first use.
     fn fix_component_names(&mut self) -> Result<(), Error> {
         let mut resources = Vec::new();
@@ -163,24 +172,27 @@ impl<'a> Converter<'a> {
                 continue;
             };
             let origin = Pointer::schema(schema).to_string();
+            let kind = item_kind(item);
             let name = match StripeExt::of(&item.schema_data).resource_id {
                 Some(object) if object.starts_with(&self.portion.schema_namespace) => {
-                    resources.push((schema.clone(), object, origin));
+                    resources.push((schema.clone(), object, origin, kind));
                     continue;
                 }
-                Some(object) => naming::type_name(&object),
+                Some(object) => self.claim_root(&naming::type_name(&object), &origin, kind)?,
                 None if naming::is_codename(schema, &self.portion.codename_prefixes) => continue,
-                None => naming::type_name(schema),
+                None => self.claim(&naming::type_name(schema), &origin, kind, false)?,
             };
-            let name = self.claim(&name, &origin, "")?;
             self.fixed.insert(schema.clone(), name);
         }
-        for (schema, object, origin) in resources {
+        for (schema, object, origin, kind) in resources {
             let short = naming::resource_name(&object, &self.portion.schema_namespace);
-            let name = match self.names.contains_key(&short) {
-                false => self.claim(&short, &origin, "")?,
-                true => self.claim(&naming::type_name(&object), &origin, "")?,
+            let free =
+                |name: &str| !self.names.is_taken(name) && !naming::is_reserved_type(name, true);
+            let name = match free(&short) && free(&naming::id_type(&short)) {
+                true => short,
+                false => naming::type_name(&object),
             };
+            let name = self.claim_root(&name, &origin, kind)?;
             self.fixed.insert(schema, name);
         }
         Ok(())
@@ -223,7 +235,12 @@ impl<'a> Converter<'a> {
             .and_then(|schema| self.fixed.get(schema).cloned())
             .unwrap_or_else(|| naming::resource_name(object, &self.portion.schema_namespace));
         let origin = format!("id of {object}");
-        let name = self.claim(&format!("{resource}Id"), &origin, "")?;
+        // Reported in a name collision: the resource's `x-resourceId`.
+        let holder = match self.resource_schema(object) {
+            Some(schema) => Pointer::schema(schema).push("x-resourceId").to_string(),
+            None => origin.clone(),
+        };
+        let name = self.claim_root(&naming::id_type(&resource), &holder, naming::Kind::Other)?;
         let prefix = self
             .portion
             .id_prefix(object)
@@ -257,6 +274,17 @@ impl<'a> Converter<'a> {
     /// The name of the selected schema that is the resource `object`.
     fn resource_schema(&self, object: &str) -> Option<&str> {
         self.resources.get(object).map(String::as_str)
+    }
+}
+
+/// What a component schema becomes, for the word a reserved name adds.
+fn item_kind(schema: &openapiv3::Schema) -> naming::Kind {
+    use openapiv3::{SchemaKind, Type};
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) => naming::Kind::Object,
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => naming::Kind::Enum,
+        SchemaKind::AnyOf { .. } | SchemaKind::OneOf { .. } => naming::Kind::Union,
+        _ => naming::Kind::Other,
     }
 }
 

@@ -32,26 +32,27 @@ impl Converter<'_> {
         } else {
             route.scoped(route.resource(), "_")
         };
-        let name = format!("{}{}", naming::type_name(&verb), naming::type_name(&noun));
-        let request_type = self.claim(&name, &at.to_string(), "")?;
+        let name = naming::request_type(&verb, &noun);
+        let request_type = self.claim(&name, &at.to_string(), naming::Kind::Other, false)?;
         let operation_id = op
             .operation_id
             .clone()
             .ok_or_else(|| Error::unsupported(&at, "operation has no operationId"))?;
         let object = self.route_object(&route, namespace);
         let parameters = self.merged_parameters(path, op, &at)?;
-        let (path_params, mut params) =
+        let (mut path_params, mut params) =
             self.parameters(&parameters, &request_type, &route, &object)?;
         check_path_params(&route, &path_params, &at)?;
         params.extend(self.body_params(op, &at, &request_type)?);
         params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+        name_params(&mut path_params, &mut params);
         let response = self.response(success, success_at, &request_type)?;
         Ok(Operation {
             operation_id,
             method,
             path: path.to_owned(),
             path_segments: route.segments.clone(),
-            module: naming::field_name(&route.scoped(route.resource(), "_")),
+            module: naming::operation_module(&route.scoped(route.resource(), "_")),
             resource: self.resource_type(&object),
             verb,
             request_type,
@@ -210,6 +211,7 @@ impl Converter<'_> {
     fn param(&self, wire: &str, description: Option<&str>, ty: TypeId, required: bool) -> Param {
         Param {
             wire_name: wire.to_owned(),
+            // Made unique among the request's parameters by `name_params`.
             rust_name: naming::field_name(wire),
             docs: description.and_then(docs::markdown),
             ty,
@@ -227,12 +229,26 @@ impl Converter<'_> {
         if let Some(item) = list_item(schema) {
             let ctx = Ctx::new(
                 here.push("properties").push("data").push("items"),
-                format!("{request_type}Item"),
+                naming::list_item_type(request_type),
             );
             return Ok(Response::List(self.schema(item, &ctx)?.ty));
         }
-        let ctx = Ctx::new(here, format!("{request_type}Response"));
+        let ctx = Ctx::new(here, naming::response_type(request_type));
         Ok(Response::Object(self.schema(schema, &ctx)?.ty))
+    }
+}
+
+/// Gives the request's parameters, path parameters first, Rust names
+/// unique among them (a body parameter may share a path parameter's name).
+fn name_params(path_params: &mut [Param], params: &mut [Param]) {
+    let wires: Vec<&str> = path_params
+        .iter()
+        .chain(params.iter())
+        .map(|p| p.wire_name.as_str())
+        .collect();
+    let names = naming::field_names(&wires);
+    for (param, name) in path_params.iter_mut().chain(params.iter_mut()).zip(names) {
+        param.rust_name = name;
     }
 }
 

@@ -114,16 +114,16 @@ impl<'p> Route<'p> {
     /// list), so it never clashes with the POST that changes it.
     pub fn verb(&self, method: Method, returns_list: bool) -> String {
         let action = (!self.action.is_empty()).then(|| naming::field_name(&self.action.join("_")));
-        match (self.id_param, action, method) {
-            (_, Some(action), Method::Get) if returns_list => format!("list_{action}"),
-            (_, Some(action), Method::Get) => format!("retrieve_{action}"),
+        let verb = match (self.id_param, action, method) {
+            (_, Some(action), Method::Get) => naming::get_action_verb(&action, returns_list),
             (_, Some(action), _) => action,
             (None, None, Method::Get) => "list".to_owned(),
             (None, None, Method::Post) => "create".to_owned(),
             (Some(_), None, Method::Get) => "retrieve".to_owned(),
             (Some(_), None, Method::Post) => "update".to_owned(),
             (_, None, Method::Delete) => "delete".to_owned(),
-        }
+        };
+        naming::resource_method(verb)
     }
 }
 

@@ -367,17 +367,23 @@ impl Converter<'_> {
             return Ok(json);
         }
         let origin = ctx.at.to_string();
-        let name = self.claim(&ctx.name, &origin, "Union")?;
+        let name = self.claim(&ctx.name, &origin, naming::Kind::Union, true)?;
+        let labels = list
+            .iter()
+            .map(|member| self.member_label(member, &ctx.at))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut variants: Vec<(String, TypeId)> = Vec::new();
-        for (i, member) in list.iter().enumerate() {
-            let label = self.member_label(member, &ctx.at)?;
-            let child = Ctx::new(ctx.at.push("anyOf").push(i), naming::nested(&name, &label));
+        for (i, (member, variant)) in list
+            .iter()
+            .zip(naming::union_variant_names(&labels))
+            .enumerate()
+        {
+            let child = Ctx::new(
+                ctx.at.push("anyOf").push(i),
+                naming::union_member(&name, &variant),
+            );
             let ty = self.schema(member, &child)?.ty;
-            let mut name = naming::type_name(&label);
-            if variants.iter().any(|(n, _)| *n == name) {
-                name = format!("{name}{i}");
-            }
-            variants.push((name, ty));
+            variants.push((variant, ty));
         }
         let def = UnionDef {
             name,
@@ -440,7 +446,7 @@ impl Converter<'_> {
             return Ok(self.shape(Shape::Primitive(Primitive::String), &ctx.at));
         }
         let origin = ctx.at.to_string();
-        let name = self.claim(&ctx.name, &origin, "Enum")?;
+        let name = self.claim(&ctx.name, &origin, naming::Kind::Enum, true)?;
         let def = string_enum(&name, data.description.as_deref(), &values);
         Ok(self.place(ctx, origin, TypeKind::Enum(def)))
     }
@@ -460,7 +466,12 @@ impl Converter<'_> {
             }
         }
         let origin = ctx.at.to_string();
-        let name = self.claim(&ctx.name, &origin, "Object")?;
+        let kind = naming::Kind::Object;
+        let name = match StripeExt::of(data).resource_id {
+            // Re-exported at the crate root beside the runtime's types.
+            Some(_) => self.claim_root(&ctx.name, &origin, kind)?,
+            None => self.claim(&ctx.name, &origin, kind, true)?,
+        };
         let ctx = &Ctx {
             name,
             ..ctx.clone()
@@ -479,6 +490,11 @@ impl Converter<'_> {
             let slot = self.schema(prop, &child)?;
             let object = resource.as_ref().map(|r| r.object.as_str());
             fields.push(self.field(wire, prop, slot, required.contains(wire), object)?);
+        }
+        let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+        let names = naming::field_names(&wires);
+        for (field, name) in fields.iter_mut().zip(names) {
+            field.rust_name = name;
         }
         let def = StructDef {
             name: ctx.name.clone(),
@@ -548,6 +564,7 @@ impl Converter<'_> {
         let sensitive = sensitivity::is_sensitive(wire, kind);
         Ok(Field {
             wire_name: wire.to_owned(),
+            // Made unique among the struct's fields by `object`.
             rust_name: naming::field_name(wire),
             docs,
             ty,
@@ -592,24 +609,22 @@ impl Converter<'_> {
 
 /// A string enum with a catch-all variant for values the spec does not list.
 pub(crate) fn string_enum(name: &str, description: Option<&str>, values: &[&str]) -> EnumDef {
-    let mut variants: Vec<Variant> = Vec::new();
+    let mut distinct: Vec<&str> = Vec::new();
     for value in values {
-        if variants.iter().any(|v| v.wire_name == *value) {
-            continue;
+        if !distinct.contains(value) {
+            distinct.push(value);
         }
-        let mut rust_name = naming::variant_name(value);
-        if variants.iter().any(|v| v.rust_name == rust_name) {
-            rust_name = format!("{rust_name}{}", variants.len());
-        }
-        variants.push(Variant {
-            wire_name: (*value).to_owned(),
+    }
+    let variants: Vec<Variant> = distinct
+        .iter()
+        .zip(naming::variant_names(&distinct))
+        .map(|(wire, rust_name)| Variant {
+            wire_name: (*wire).to_owned(),
             rust_name,
-        });
-    }
-    let mut catch_all = "Unknown".to_owned();
-    while variants.iter().any(|v| v.rust_name == catch_all) {
-        catch_all.push_str("Value");
-    }
+        })
+        .collect();
+    let names: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+    let catch_all = naming::catch_all(&names, "Value");
     EnumDef {
         name: name.to_owned(),
         docs: description.and_then(docs::markdown),

@@ -12,6 +12,7 @@ use super::keep_extras::{self, Slot};
 use super::models;
 use super::tokens::{doc, ident, rust_type, Module};
 use crate::ir::{EventPayloadDef, Field, Ir, StructDef, TypeId, TypeKind};
+use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -168,12 +169,13 @@ fn envelope_deserialize<'a>(
     envelope: &'a StructDef,
     data: &'a StructDef,
 ) -> TokenStream {
+    let (wire_name, wire_data) = (ident(naming::WIRE_ENVELOPE), ident(naming::WIRE_DATA));
     let wire_slots = |def: &'a StructDef| -> Vec<Slot<'a>> {
         def.fields
             .iter()
             .map(|field| {
                 let ty = match field.ty {
-                    ty if ty == payload.data => quote!(WireData),
+                    ty if ty == payload.data => quote!(#wire_data),
                     ty if ty == id => quote!(Box<serde_json::value::RawValue>),
                     ty => rust_type(ir, ty, Module::Models),
                 };
@@ -193,8 +195,8 @@ fn envelope_deserialize<'a>(
     ) else {
         return TokenStream::new();
     };
-    let wire = wire_struct("Wire", envelope, &wire_slots(envelope));
-    let wire_data = wire_struct("WireData", data, &wire_slots(data));
+    let wire = wire_struct(&wire_name, envelope, &wire_slots(envelope));
+    let wire_data_struct = wire_struct(&wire_data, data, &wire_slots(data));
     let data_name = ident(&data.name);
     // Not named like the field it fills (`object`), so that the generated
     // initializer is not `object: object`, which clippy flags.
@@ -206,8 +208,8 @@ fn envelope_deserialize<'a>(
         impl<'de> serde::Deserialize<'de> for #envelope_name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #wire
-                #wire_data
-                let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
+                #wire_data_struct
+                let wire = <#wire_name as serde::Deserialize>::deserialize(deserializer)?;
                 let decoded = #payload_name::decode(&wire.#type_field, &wire.data.#object_field)
                     .map_err(serde::de::Error::custom)?;
                 Ok(#envelope_name { #(#envelope_values)* })
@@ -218,8 +220,7 @@ fn envelope_deserialize<'a>(
 
 /// A private mirror of `def` with the slots' types, keeping unknown fields
 /// in the same field as `def` does.
-fn wire_struct(name: &str, def: &StructDef, slots: &[Slot<'_>]) -> TokenStream {
-    let name = ident(name);
+fn wire_struct(name: &proc_macro2::Ident, def: &StructDef, slots: &[Slot<'_>]) -> TokenStream {
     let extra = models::extra_ident(def);
     let fields = slots.iter().map(|s| {
         let field = ident(&s.field.rust_name);
@@ -232,7 +233,7 @@ fn wire_struct(name: &str, def: &StructDef, slots: &[Slot<'_>]) -> TokenStream {
         }
         quote!(#field: #ty,)
     });
-    let deserialize = keep_extras::deserialize(&name, &def.name, slots, &extra);
+    let deserialize = keep_extras::deserialize(name, &def.name, slots, &extra);
     quote! {
         struct #name {
             #(#fields)*

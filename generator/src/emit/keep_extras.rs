@@ -9,6 +9,7 @@
 
 use super::tokens::ident;
 use crate::ir::Field;
+use crate::naming;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -27,11 +28,12 @@ pub fn deserialize(name: &Ident, label: &str, slots: &[Slot<'_>], extra: &Ident)
     });
     let values = slots.iter().map(value);
     let expecting = format!("a `{label}` object");
+    let visitor = ident(naming::VISITOR);
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct ObjectVisitor;
-                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                struct #visitor;
+                impl<'de> serde::de::Visitor<'de> for #visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
@@ -51,17 +53,17 @@ pub fn deserialize(name: &Ident, label: &str, slots: &[Slot<'_>], extra: &Ident)
                         Ok(#name { #(#values)* #extra })
                     }
                 }
-                deserializer.deserialize_map(ObjectVisitor)
+                deserializer.deserialize_map(#visitor)
             }
         }
     }
 }
 
-/// The local variable holding a field's slot (`_3ds` reads into `field_3ds`,
-/// which stays snake case); prefixed so it can clash
-/// neither with the visitor's own names nor with a keyword-escaped field.
+/// The local variable holding a field's slot (see [`naming::slot_variable`]),
+/// prefixed so it can clash neither with the visitor's own names nor with
+/// a keyword-escaped field.
 fn var(f: &Field) -> Ident {
-    ident(&format!("field_{}", f.rust_name.trim_start_matches('_')))
+    ident(&naming::slot_variable(&f.rust_name))
 }
 
 fn declaration(slot: &Slot<'_>) -> TokenStream {
