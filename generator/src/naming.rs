@@ -495,7 +495,7 @@ pub fn extra_fields_field(taken: impl Fn(&str) -> bool) -> String {
 }
 
 /// The setter that deletes one key of a map parameter (`unset_metadata`).
-pub fn unset_setter(field: &str) -> String {
+fn unset_setter(field: &str) -> String {
     format!("unset_{field}")
 }
 
@@ -509,17 +509,26 @@ const REQUEST_METHODS: &[&str] = &[
     "request",
 ];
 
-/// The builder method that sets the parameter `param` (a Rust field name)
-/// of a request type whose parameters have the Rust names `params`: the
-/// parameter's own name, unless a method every request type has takes it
-/// (a body parameter called `send`), then with underscores added.
-pub fn setter_name(param: &str, params: &[&str]) -> String {
-    if !REQUEST_METHODS.contains(&param) {
-        return param.to_owned();
-    }
-    first_free(param, |name| {
-        REQUEST_METHODS.contains(&name) || params.contains(&name)
-    })
+/// One parameter of a request type, as its method names depend on it.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestParam<'a> {
+    /// The parameter's Rust field name.
+    pub name: &'a str,
+    /// Whether it has a setter (optional parameters do).
+    pub setter: bool,
+    /// Whether it is a map with a second setter that deletes a key.
+    pub map: bool,
+}
+
+/// The method and field names of one request type besides its parameters'.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestNames {
+    /// Each parameter's setter, `None` where it has none.
+    pub setters: Vec<Option<String>>,
+    /// Each map parameter's `unset_` setter, `None` for the others.
+    pub unsets: Vec<Option<String>>,
+    /// The escape hatch for unknown parameters.
+    pub extra: ExtraParamNames,
 }
 
 /// The names of a request type's escape hatch for unknown parameters.
@@ -531,17 +540,38 @@ pub struct ExtraParamNames {
     pub field: String,
 }
 
-/// The escape hatch's names for a request type whose parameters (path
-/// parameters included) have the Rust names `params`: `extra_param` and
-/// `extra_params`, with underscores added past any name already taken.
-pub fn extra_param_names(params: &[&str]) -> ExtraParamNames {
-    let method_taken = |name: &str| {
-        REQUEST_METHODS.contains(&name)
-            || params.iter().any(|p| *p == name || unset_setter(p) == name)
+/// The methods of a request type whose parameters (path parameters
+/// included) are `params`, all distinct. Setters are named after their
+/// parameter; then map parameters get `unset_` and their name; then the
+/// escape hatch gets `extra_param` (method) and `extra_params` (field).
+/// A name a method every request type has (`send`, `new`...), an earlier
+/// method, or another parameter already has gets underscores until it is
+/// free (`send_`), so no spec can make two items share a name.
+pub fn request_names(params: &[RequestParam<'_>]) -> RequestNames {
+    let fields: BTreeSet<&str> = params.iter().map(|p| p.name).collect();
+    let mut taken: BTreeSet<String> = REQUEST_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    let place = |base: &str, taken: &mut BTreeSet<String>| {
+        let name = match taken.contains(base) {
+            false => base.to_owned(),
+            true => first_free(base, |n| taken.contains(n) || fields.contains(n)),
+        };
+        taken.insert(name.clone());
+        name
     };
-    ExtraParamNames {
-        method: first_free("extra_param", method_taken),
-        field: first_free("extra_params", |name| params.contains(&name)),
+    let setters: Vec<Option<String>> = params
+        .iter()
+        .map(|p| p.setter.then(|| place(p.name, &mut taken)))
+        .collect();
+    let unsets = params
+        .iter()
+        .map(|p| (p.setter && p.map).then(|| place(&unset_setter(p.name), &mut taken)))
+        .collect();
+    let method = first_free("extra_param", |n| taken.contains(n) || fields.contains(n));
+    let field = first_free("extra_params", |n| fields.contains(n));
+    RequestNames {
+        setters,
+        unsets,
+        extra: ExtraParamNames { method, field },
     }
 }
 
@@ -563,11 +593,35 @@ pub fn is_codename(schema: &str, prefixes: &[String]) -> bool {
 mod tests {
     use super::*;
 
+    fn optional(name: &str) -> RequestParam<'_> {
+        RequestParam {
+            name,
+            setter: true,
+            map: false,
+        }
+    }
+
     #[test]
     fn setters_step_aside_for_the_request_methods() {
-        assert_eq!(setter_name("send", &["send"]), "send_");
-        assert_eq!(setter_name("send", &["send", "send_"]), "send__");
-        assert_eq!(setter_name("limit", &["limit"]), "limit");
+        let setters = |params: &[RequestParam<'_>]| request_names(params).setters;
+        let names = setters(&[optional("send")]);
+        assert_eq!(names, [Some("send_".to_owned())]);
+        let names = setters(&[optional("send"), optional("send_")]);
+        assert_eq!(names, [Some("send__".to_owned()), Some("send_".to_owned())]);
+        assert_eq!(setters(&[optional("limit")]), [Some("limit".to_owned())]);
+    }
+
+    #[test]
+    fn unset_setters_step_aside_for_setters() {
+        let metadata = RequestParam {
+            name: "metadata",
+            setter: true,
+            map: true,
+        };
+        let names = request_names(&[metadata, optional("unset_metadata")]);
+        assert_eq!(names.setters[1].as_deref(), Some("unset_metadata"));
+        assert_eq!(names.unsets[0].as_deref(), Some("unset_metadata_"));
+        assert_eq!(names.unsets[1], None);
     }
 
     #[test]
@@ -587,13 +641,17 @@ mod tests {
 
     #[test]
     fn extra_param_names_step_around_parameters() {
-        let plain = extra_param_names(&["expand", "metadata"]);
+        let extra = |names: &[&str]| {
+            let params: Vec<RequestParam<'_>> = names.iter().map(|n| optional(n)).collect();
+            request_names(&params).extra
+        };
+        let plain = extra(&["expand", "metadata"]);
         assert_eq!(plain.method, "extra_param");
         assert_eq!(plain.field, "extra_params");
-        let clash = extra_param_names(&["extra_param", "extra_params", "extra_param_"]);
+        let clash = extra(&["extra_param", "extra_params", "extra_param_"]);
         assert_eq!(clash.method, "extra_param__");
         assert_eq!(clash.field, "extra_params_");
-        assert_eq!(extra_param_names(&["send"]).method, "extra_param");
+        assert_eq!(extra(&["send"]).method, "extra_param");
     }
 
     #[test]

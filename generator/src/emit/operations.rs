@@ -9,7 +9,7 @@
 
 use super::tokens::{doc, ident, inner_doc, rust_type, Module};
 use crate::ir::{Ir, Operation, Param, PathSegment, Response, TypeId, TypeKind};
-use crate::naming::{self, ExtraParamNames};
+use crate::naming::{self, ExtraParamNames, RequestNames, RequestParam};
 use crate::select::Method;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -81,22 +81,25 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
     let mut text = op.docs.clone().unwrap_or_default();
     text.push_str(&format!("\n\n`{method} {}`", op.path));
     let docs = doc(text.trim_start());
-    let extra = extra_param_names(op);
+    let names = request_names(ir, op);
+    let extra = &names.extra;
     let extra_field = ident(&extra.field);
     let fields = op
         .path_params
         .iter()
         .map(|p| field(ir, p, true))
         .chain(op.params.iter().map(|p| field(ir, p, false)));
-    let constructor = constructor(ir, op, &extra);
-    let names: Vec<&str> = op.params.iter().map(|p| p.rust_name.as_str()).collect();
+    let constructor = constructor(ir, op, extra);
     let setters = op
-        .params
+        .path_params
         .iter()
-        .filter(|p| !p.required)
-        .map(|p| setter(ir, p, &names));
-    let extra_setter = extra_param_setter(&extra);
-    let send = send(ir, op, &extra);
+        .chain(&op.params)
+        .zip(names.setters.iter().zip(&names.unsets))
+        .filter_map(|(p, (method, unset))| {
+            Some(setter(ir, p, method.as_deref()?, unset.as_deref()))
+        });
+    let extra_setter = extra_param_setter(extra);
+    let send = send(ir, op, extra);
     let default = required(op).next().is_none().then(|| {
         quote! {
             impl Default for #name {
@@ -143,15 +146,21 @@ fn field(ir: &Ir, p: &Param, in_path: bool) -> TokenStream {
     }
 }
 
-/// The escape hatch's names, clear of every parameter's.
-fn extra_param_names(op: &Operation) -> ExtraParamNames {
-    let params: Vec<&str> = op
+/// The request type's method names, clear of each other (see
+/// [`naming::request_names`]): path parameters, then the others.
+fn request_names(ir: &Ir, op: &Operation) -> RequestNames {
+    let params: Vec<RequestParam<'_>> = op
         .path_params
         .iter()
-        .chain(&op.params)
-        .map(|p| p.rust_name.as_str())
+        .map(|p| (p, false))
+        .chain(op.params.iter().map(|p| (p, !p.required)))
+        .map(|(p, setter)| RequestParam {
+            name: &p.rust_name,
+            setter,
+            map: matches!(setter_kind(ir, p.ty), Setter::StringMap),
+        })
         .collect();
-    naming::extra_param_names(&params)
+    naming::request_names(&params)
 }
 
 /// `extra_param(key, value)`: a parameter the spec does not know.
@@ -230,9 +239,9 @@ fn setter_kind(ir: &Ir, ty: TypeId) -> Setter {
     }
 }
 
-fn setter(ir: &Ir, p: &Param, params: &[&str]) -> TokenStream {
+fn setter(ir: &Ir, p: &Param, method: &str, unset: Option<&str>) -> TokenStream {
     let name = ident(&p.rust_name);
-    let method = ident(&naming::setter_name(&p.rust_name, params));
+    let method = ident(method);
     let ty = rust_type(ir, p.ty, Module::Operations);
     let docs = doc(p
         .docs
@@ -252,11 +261,19 @@ fn setter(ir: &Ir, p: &Param, params: &[&str]) -> TokenStream {
                 self
             }
         },
-        Setter::StringMap => map_setters(&name, &method, &p.wire_name, docs),
+        Setter::StringMap if unset.is_some() => map_setters(
+            &name,
+            &method,
+            &ident(unset.unwrap_or_default()),
+            &p.wire_name,
+            docs,
+        ),
         Setter::Into => {
             quote!(#docs pub fn #method(mut self, value: impl Into<#ty>) -> Self { self.#name = Some(value.into()); self })
         }
-        Setter::Plain => {
+        // A map parameter without an unset setter never comes from
+        // `naming::request_names`; it would take the whole map.
+        Setter::Plain | Setter::StringMap => {
             quote!(#docs pub fn #method(mut self, value: #ty) -> Self { self.#name = Some(value); self })
         }
     }
@@ -267,10 +284,10 @@ fn setter(ir: &Ir, p: &Param, params: &[&str]) -> TokenStream {
 fn map_setters(
     name: &proc_macro2::Ident,
     method: &proc_macro2::Ident,
+    unset: &proc_macro2::Ident,
     wire: &str,
     docs: TokenStream,
 ) -> TokenStream {
-    let unset = ident(&naming::unset_setter(&name.to_string()));
     let unset_doc = doc(&format!(
         "Deletes one key of `{wire}` by sending it with an empty value."
     ));
