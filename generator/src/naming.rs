@@ -70,7 +70,9 @@
 //!   Enum variants are UpperCamelCase; a value with no letters becomes `Empty`,
 //!   a value starting with a digit gets a `V` in front. The catch-all
 //!   variant is `Unknown`, or `UnknownValue` (`UnknownType` for events)
-//!   when a value takes `Unknown`.
+//!   when a value takes `Unknown`. Event payload variants are the event
+//!   type without the namespace (`VerificationSessionVerified`), made
+//!   unique like enum variants.
 //!
 //! Every item keeps its wire name beside its Rust name, and emitters add a
 //! `serde(rename)` only where the two differ. No other module builds an
@@ -443,6 +445,27 @@ pub fn union_variant_names(labels: &[String]) -> Vec<String> {
     unique(proposed, &vec![false; labels.len()])
 }
 
+/// Variant names of the event payload for event types (distinct), in
+/// order, each unique: the type without the portion's namespace in
+/// UpperCamelCase (`verification_session.verified` is
+/// `VerificationSessionVerified`). As for enum values, types written in
+/// snake_case between the dots come first; a name already taken gets
+/// underscores.
+pub fn event_variant_names(events: &[&str], namespace: &str) -> Vec<String> {
+    let proposed: Vec<String> = events
+        .iter()
+        .map(|e| type_name(e.strip_prefix(namespace).unwrap_or(e)))
+        .collect();
+    let plain: Vec<bool> = events
+        .iter()
+        .map(|e| {
+            let joined = e.replace('.', "_");
+            ascii(&joined).to_snake_case() == joined
+        })
+        .collect();
+    unique(proposed, &plain)
+}
+
 /// The variant of a generated enum that keeps values the spec does not
 /// list: `Unknown`, with `more` added while a variant has the name.
 pub fn catch_all(variants: &[&str], more: &str) -> String {
@@ -707,6 +730,15 @@ mod tests {
             "UnknownValueValue"
         );
         assert_eq!(catch_all(&["A"], "Value"), "Unknown");
+    }
+
+    #[test]
+    fn event_types_with_one_name_stay_apart() {
+        let events = ["test.a.b-c", "test.a.b_c", "other.x"];
+        assert_eq!(
+            event_variant_names(&events, "test."),
+            ["ABC_", "ABC", "OtherX"]
+        );
     }
 
     #[test]

@@ -71,5 +71,6 @@ snapshot_tests!(
     case_enums,
     union_titles,
     prelude_names,
-    runtime_names
+    runtime_names,
+    event_names
 );

@@ -93,22 +93,15 @@ impl Converter<'_> {
 
     /// A variant per event type, carrying the longest resource its type starts with.
     fn event_variants(&mut self, at: &Pointer) -> Result<Vec<EventVariant>, Error> {
-        let namespace = self.portion.schema_namespace.clone();
+        let events = self.selection.event_types.clone();
+        let wires: Vec<&str> = events.iter().map(String::as_str).collect();
+        let names = naming::event_variant_names(&wires, &self.portion.schema_namespace);
         let mut variants: Vec<EventVariant> = Vec::new();
-        for event in self.selection.event_types.clone() {
-            let object = self.event_object(&event, at)?;
-            let rust_name = naming::type_name(event.strip_prefix(&namespace).unwrap_or(&event));
-            if let Some(other) = variants.iter().find(|v| v.rust_name == rust_name) {
-                return Err(Error::NameCollision {
-                    name: rust_name,
-                    first: format!("event type `{}`", other.wire_name),
-                    second: format!("event type `{event}`"),
-                });
-            }
+        for (event, rust_name) in events.iter().zip(names) {
             variants.push(EventVariant {
-                wire_name: event,
+                wire_name: event.clone(),
                 rust_name,
-                object,
+                object: self.event_object(event, at)?,
             });
         }
         Ok(variants)
