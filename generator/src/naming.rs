@@ -267,6 +267,15 @@ pub fn nested(parent: &str, field: &str) -> String {
     format!("{parent}{}", type_name(field))
 }
 
+/// Joins a parent type name and a property to name the property's inline
+/// type: [`nested`], plus the underscores its field name got to stay
+/// unique (`3d` beside `_3d` is the field `_3d_` of type `WidgetV3d_`), so
+/// fields that are told apart have types that are too.
+pub fn nested_field(parent: &str, wire: &str, field: &str) -> String {
+    let added = field.strip_prefix(&field_name(wire)).unwrap_or_default();
+    format!("{}{added}", nested(parent, wire))
+}
+
 /// The type of one member of a union: the union's name and the member's
 /// variant name (already unique in the union).
 pub fn union_member(union: &str, variant: &str) -> String {
@@ -700,6 +709,14 @@ mod tests {
             field_names(&["a-b", "a_b", "A_B"]),
             ["a_b_", "a_b", "a_b__"]
         );
+    }
+
+    #[test]
+    fn inline_types_of_fields_told_apart_are_told_apart() {
+        assert_eq!(nested_field("Widget", "_3d", "_3d"), "WidgetV3d");
+        assert_eq!(nested_field("Widget", "3d", "_3d_"), "WidgetV3d_");
+        assert_eq!(nested_field("Widget", "type", "type_"), "WidgetType");
+        assert_eq!(nested_field("Widget", "dob", "dob"), "WidgetDob");
     }
 
     #[test]

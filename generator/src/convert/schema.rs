@@ -47,11 +47,11 @@ impl Ctx {
         }
     }
 
-    /// The context of a child reached through `key` at `segment` (a property name).
-    fn child(&self, key: &str, segment: &str) -> Ctx {
+    /// The context of the property `wire` whose field is named `field`.
+    fn property(&self, wire: &str, field: &str) -> Ctx {
         Ctx::new(
-            self.at.push(key).push(segment),
-            naming::nested(&self.name, segment),
+            self.at.push("properties").push(wire),
+            naming::nested_field(&self.name, wire, field),
         )
     }
 
@@ -466,12 +466,14 @@ impl Converter<'_> {
             }
         }
         let origin = ctx.at.to_string();
-        let kind = naming::Kind::Object;
-        let name = match StripeExt::of(data).resource_id {
-            // Re-exported at the crate root beside the runtime's types.
-            Some(_) => self.claim_root(&ctx.name, &origin, kind)?,
-            None => self.claim(&ctx.name, &origin, kind, true)?,
+        let claim = naming::Claim {
+            origin: &origin,
+            kind: naming::Kind::Object,
+            // A resource is re-exported at the crate root beside the runtime's types.
+            root: StripeExt::of(data).resource_id.is_some(),
+            yields: true,
         };
+        let name = self.names.claim(&ctx.name, claim)?;
         let ctx = &Ctx {
             name,
             ..ctx.clone()
@@ -485,16 +487,13 @@ impl Converter<'_> {
         // fields nor the names handed out below depend on key order in the file.
         let mut sorted: Vec<_> = properties.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
-        for (wire, prop) in sorted {
-            let child = ctx.child("properties", wire);
-            let slot = self.schema(prop, &child)?;
-            let object = resource.as_ref().map(|r| r.object.as_str());
-            fields.push(self.field(wire, prop, slot, required.contains(wire), object)?);
-        }
-        let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+        let wires: Vec<&str> = sorted.iter().map(|(wire, _)| wire.as_str()).collect();
         let names = naming::field_names(&wires);
-        for (field, name) in fields.iter_mut().zip(names) {
-            field.rust_name = name;
+        for ((wire, prop), name) in sorted.into_iter().zip(names) {
+            let slot = self.schema(prop, &ctx.property(wire, &name))?;
+            let object = resource.as_ref().map(|r| r.object.as_str());
+            let required = required.contains(wire);
+            fields.push(self.field(wire, &name, prop, slot, required, object)?);
         }
         let def = StructDef {
             name: ctx.name.clone(),
@@ -542,6 +541,7 @@ impl Converter<'_> {
     fn field(
         &mut self,
         wire: &str,
+        rust_name: &str,
         prop: &ReferenceOr<Box<Schema>>,
         slot: Slot,
         required: bool,
@@ -564,8 +564,7 @@ impl Converter<'_> {
         let sensitive = sensitivity::is_sensitive(wire, kind);
         Ok(Field {
             wire_name: wire.to_owned(),
-            // Made unique among the struct's fields by `object`.
-            rust_name: naming::field_name(wire),
+            rust_name: rust_name.to_owned(),
             docs,
             ty,
             required,
