@@ -62,12 +62,17 @@
 //!   order the same way (two members titled `card` are `Card` and `Card_`),
 //!   each member's inline type named after its variant. Trailing
 //!   underscores keep every name clear of rustc's case lints.
-//! * Every request type has an escape hatch for parameters the spec does not
-//!   know: the method `extra_param` storing them in the field `extra_params`.
-//!   Where a parameter already has either name (or a setter is called
-//!   `extra_param`), underscores are added until the name is free
-//!   (`extra_param_`), so no spec can make two items share a name.
-//!   Enum variants are UpperCamelCase; a value with no letters becomes `Empty`,
+//!   An inline type of a field that got underscores gets them too
+//!   (`WidgetV3d_`), so it stays apart from its neighbour's.
+//! * A request type's methods are `new`, `send`, `send_with`,
+//!   `send_with_response`, `paginate`, `request`, then a setter per
+//!   optional parameter named like it, an `unset_` setter per map
+//!   parameter, and the escape hatch for parameters the spec does not know:
+//!   the method `extra_param` storing them in the field `extra_params`. In
+//!   that order, a name already taken (by an earlier method or another
+//!   parameter) gets underscores until it is free (`send_`, `unset_metadata_`,
+//!   `extra_param_`), so no spec can make two items share a name.
+//! * Enum variants are UpperCamelCase; a value with no letters becomes `Empty`,
 //!   a value starting with a digit gets a `V` in front. The catch-all
 //!   variant is `Unknown`, or `UnknownValue` (`UnknownType` for events)
 //!   when a value takes `Unknown`. Event payload variants are the event
