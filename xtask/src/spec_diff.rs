@@ -275,11 +275,14 @@ impl Rule {
                 Rule::NewRequiredParameter
             }
             (Kind::Parameter, _) => Rule::NewOptionalParameter,
-            (Kind::Field, Side::Request) => Rule::NewRequestField,
-            (Kind::Field, Side::Response) => Rule::NewResponseField,
+            // A struct users build, even one they also receive, is a plain
+            // struct built with literals.
+            (Kind::Field, side) if side.built() => Rule::NewRequestField,
+            (Kind::Field, _) => Rule::NewResponseField,
             (Kind::Value | Kind::EventType, _) => Rule::NewEnumValue,
-            (Kind::Variant, Side::Request) => Rule::NewRequestVariant,
-            (Kind::Variant, Side::Response) => Rule::NewResponseVariant,
+            // A union users receive, even one they also build, is matched on.
+            (Kind::Variant, side) if side.received() => Rule::NewResponseVariant,
+            (Kind::Variant, _) => Rule::NewRequestVariant,
             _ => Rule::NewItem,
         }
     }

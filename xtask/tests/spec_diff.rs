@@ -7,7 +7,9 @@ mod common;
 use common::{shared_spec, test_spec, TempRoot};
 use generator::Portion;
 use std::sync::OnceLock;
-use xtask::spec_diff::{diff, resolve, Change, ChangeKind, Changelog, Kind, Rule, Scope, Snapshot};
+use xtask::spec_diff::{
+    diff, resolve, Change, ChangeKind, Changelog, Kind, Rule, Scope, Side, Snapshot,
+};
 
 /// Builds a snapshot from a file, naming it `label` in the changelog.
 fn snapshot(label: &str, path: &std::path::Path) -> Snapshot {
@@ -375,4 +377,38 @@ fn event_types_are_listed_with_the_object_they_carry() {
         md.contains("- Removed event type `identity.widget.deleted` (carries Widget)."),
         "{md}"
     );
+}
+
+/// A schema users both send and receive is classed by the stricter side:
+/// its struct is emitted as a request struct, so a new field breaks struct
+/// literals, and its union is received, so a new member breaks a `match`.
+/// Each addition is listed once per place a user meets it; union members
+/// are keyed by their variant name.
+#[test]
+fn a_type_on_both_sides_takes_the_breaking_rule_of_each() {
+    let old = snapshot("old", &test_spec("both_sides_old.yaml"));
+    let new = snapshot("new", &test_spec("both_sides_new.yaml"));
+    let log = diff(&old, &new);
+    use ChangeKind::*;
+    let create = "POST /v1/identity/widgets";
+    let s = |a: &str| a.to_owned();
+    assert_eq!(
+        summary(&log.breaking),
+        [
+            (s("Widget.dimensions.width"), Added, Rule::NewRequestField),
+            (s("Widget.shape.Boolean"), Added, Rule::NewResponseVariant),
+            (
+                format!("{create}.dimensions.width"),
+                Added,
+                Rule::NewRequestField
+            ),
+            (
+                format!("{create}.shape.Boolean"),
+                Added,
+                Rule::NewResponseVariant
+            ),
+        ]
+    );
+    assert!(log.non_breaking.is_empty(), "{:?}", log.non_breaking);
+    assert!(log.breaking.iter().all(|c| c.side == Side::Both));
 }

@@ -42,12 +42,12 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     let mut warnings = cx.warnings;
     warnings.sort();
     warnings.dedup();
-    Ok(Ir {
-        api_version: spec.api_version().to_owned(),
+    Ok(Ir::new(
+        spec.api_version().to_owned(),
         types,
         operations,
         warnings,
-    })
+    ))
 }
 
 /// Anonymous shapes are interned, so equal shapes share one id.
