@@ -412,3 +412,38 @@ fn a_type_on_both_sides_takes_the_breaking_rule_of_each() {
     assert!(log.non_breaking.is_empty(), "{:?}", log.non_breaking);
     assert!(log.breaking.iter().all(|c| c.side == Side::Both));
 }
+
+/// `cargo xtask spec-diff OLD NEW --portion NAME` compares that namespace
+/// (run through the real command line); without the flag it is Identity,
+/// which these two specs do not have.
+#[test]
+fn portion_flag_compares_another_namespace() {
+    let run = |extra: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("spec-diff")
+            .arg(test_spec("widgets_old.yaml"))
+            .arg(test_spec("widgets_new.yaml"))
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let widgets = run(&["--portion", "widgets"]);
+    assert_eq!(widgets["portion"], "widgets");
+    assert_eq!(widgets["old"]["api_version"], "2021-01-01");
+    assert_eq!(widgets["new"]["api_version"], "2021-02-01");
+    assert_eq!(widgets["breaking"], serde_json::json!([]));
+    let added = &widgets["non_breaking"];
+    assert_eq!(added.as_array().unwrap().len(), 1, "{added}");
+    assert_eq!(added[0]["root"], "Gadget");
+    assert_eq!(added[0]["path"], serde_json::json!(["color"]));
+    assert_eq!(added[0]["rule"], "new_response_field");
+    let identity = run(&[]);
+    assert_eq!(identity["portion"], "identity");
+    assert_eq!(identity["old"]["portion_present"], false);
+    assert_eq!(identity["new"]["api_version"], "2021-02-01");
+    assert_eq!(identity["non_breaking"], serde_json::json!([]));
+}
