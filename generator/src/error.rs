@@ -33,9 +33,14 @@ pub enum Error {
         first: String,
         second: String,
     },
-    /// The portion selects nothing from the spec.
+    /// The portion selects nothing from the spec. The spec's API version
+    /// (`info.version`) comes with it, so a caller that treats an absent
+    /// portion as empty (spec-diff) need not parse the spec again.
     #[error("the portion `{portion}` selects no operations and no schemas from the spec")]
-    EmptyPortion { portion: String },
+    EmptyPortion {
+        portion: String,
+        api_version: String,
+    },
     /// A spec file does not have the checksum its pin promises.
     #[error(
         "{path}: sha256 mismatch\n  expected {expected} (pinned release {release})\n  found    {actual}"

@@ -158,14 +158,11 @@ impl Snapshot {
                 info: info(ir.api_version, true),
             }),
             // An API older than the product has no portion: compare as empty.
-            Err(Error::EmptyPortion { .. }) => {
-                let api = generator::load::parse_spec(text, file)?;
-                Ok(Snapshot {
-                    portion: portion.name.clone(),
-                    items: BTreeMap::new(),
-                    info: info(api.info.version, false),
-                })
-            }
+            Err(Error::EmptyPortion { api_version, .. }) => Ok(Snapshot {
+                portion: portion.name.clone(),
+                items: BTreeMap::new(),
+                info: info(api_version, false),
+            }),
             Err(e) => Err(e),
         }
     }
