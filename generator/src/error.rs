@@ -1,6 +1,6 @@
 //! Errors the generator reports. Every variant names where the problem is: a
 //! file position for unparseable input, a JSON pointer into the spec for
-//! schema problems, a path for I/O.
+//! schema problems, a path for I/O (templates and output).
 
 use std::path::PathBuf;
 
@@ -41,19 +41,6 @@ pub enum Error {
         portion: String,
         api_version: String,
     },
-    /// A spec file does not have the checksum its pin promises.
-    #[error(
-        "{path}: sha256 mismatch\n  expected {expected} (pinned release {release})\n  found    {actual}"
-    )]
-    Checksum {
-        path: PathBuf,
-        release: String,
-        expected: String,
-        actual: String,
-    },
-    /// The pin manifest under `spec/` is malformed.
-    #[error("{path}: {message}")]
-    Manifest { path: PathBuf, message: String },
     /// Emitted code failed to parse as Rust: a generator bug, reported with the file.
     #[error("internal error: generated {file} is not valid Rust: {message}")]
     Emit { file: String, message: String },

@@ -3,8 +3,8 @@
 
 use codegen_tests::root;
 use generator::output::Files;
-use generator::source::{self, Origin, Pin};
 use generator::{Error, Portion};
+use xtask::source::{self, Origin, Pin};
 
 fn build(spec: &str) -> Result<generator::ir::Ir, Error> {
     let path = root().join("tests/specs").join(spec);

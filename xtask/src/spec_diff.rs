@@ -30,9 +30,9 @@ mod rules;
 pub use flatten::{Key, Kind, Scope, Side};
 pub use rules::{rules_markdown, Rule, RuleDoc};
 
+use crate::source::Pin;
 use anyhow::Context;
 use flatten::Item;
-use generator::source::Pin;
 use generator::{Error, Portion};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -11,9 +11,9 @@
 //! release that nothing pins yet.
 
 use crate::fetch;
+use crate::source::{sha256_hex, Pin};
 use anyhow::{bail, Context};
 use generator::ir::Ir;
-use generator::source::{sha256_hex, Pin};
 use generator::Portion;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -5,8 +5,8 @@
 mod common;
 
 use common::{serve_once, shared_spec, test_spec, Reply, TempRoot, V99_SHA256};
-use generator::source::{Origin, Pin};
 use generator::Portion;
+use xtask::source::{Origin, Pin};
 use xtask::update_spec::{update_spec, upstream_url, Source};
 
 fn identity() -> Portion {
@@ -60,7 +60,7 @@ fn url_download_pins_the_release_and_fills_the_cache() {
     assert_eq!(updated.cache, cache);
     assert_eq!(std::fs::read(&cache).unwrap(), v99_bytes());
     // What codegen will do next: the cache matches the new pin.
-    generator::source::read_checked(&pin, &cache, Origin::Cache).unwrap();
+    xtask::source::read_checked(&pin, &cache, Origin::Cache).unwrap();
     assert_eq!(root.pin_text(), pin.to_toml());
     let leftovers: Vec<_> = root
         .spec_tree()
