@@ -125,9 +125,6 @@ pub enum TypeKind {
     Json,
     /// The object a webhook event carries, chosen by the event's type.
     EventPayload(EventPayloadDef),
-    /// An id reserved for a schema still being converted. None survive
-    /// conversion.
-    Pending,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

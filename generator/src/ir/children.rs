@@ -96,11 +96,9 @@ impl TypeKind {
             TypeKind::Map(t) => one(Edge::Value, *t),
             TypeKind::Expandable(t) => one(Edge::Expanded, *t),
             TypeKind::Emptyable(t) => one(Edge::Emptyable, *t),
-            TypeKind::Enum(_)
-            | TypeKind::Id(_)
-            | TypeKind::Primitive(_)
-            | TypeKind::Json
-            | TypeKind::Pending => Children::One(None),
+            TypeKind::Enum(_) | TypeKind::Id(_) | TypeKind::Primitive(_) | TypeKind::Json => {
+                Children::One(None)
+            }
         }
     }
 }

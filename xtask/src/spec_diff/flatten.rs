@@ -391,7 +391,6 @@ pub fn describe(ir: &Ir, id: TypeId) -> String {
         TypeKind::Emptyable(t) => format!("{} or \"\"", describe(ir, *t)),
         TypeKind::Json => "JSON value".to_owned(),
         TypeKind::EventPayload(_) => "event object".to_owned(),
-        TypeKind::Pending => "unconverted".to_owned(),
     }
 }
 
