@@ -156,14 +156,14 @@ fn models_file(ir: &Ir) -> TokenStream {
     let events = event_structs(ir);
     let mut items: BTreeMap<&str, TokenStream> = BTreeMap::new();
     for (index, entry) in ir.types.iter().enumerate() {
-        let usage = models::Usage {
+        let role = models::Role {
             request: ir.usage(TypeId(index)).request,
             custom_deserialize: events.contains(&TypeId(index)),
         };
         let item = match &entry.kind {
-            TypeKind::Struct(s) => models::structure(ir, s, usage),
+            TypeKind::Struct(s) => models::structure(ir, s, role),
             TypeKind::Enum(e) => enums::string_enum(e),
-            TypeKind::Union(u) => models::union(ir, u, usage),
+            TypeKind::Union(u) => models::union(ir, u, role),
             TypeKind::EventPayload(p) => events::payload(ir, TypeId(index), p),
             _ => continue,
         };
