@@ -61,10 +61,15 @@ impl Ir {
     }
 
     /// The type inside arrays, maps and the expandable and emptyable
-    /// wrappers: `id` itself when it is none of them.
+    /// wrappers: `id` itself when it is none of them. A schema that is an
+    /// array of itself makes wrappers around nothing else; the walk stops
+    /// after visiting every type once rather than going round for ever.
     pub fn unwrap(&self, mut id: TypeId) -> TypeId {
-        while let Some(inner) = self.children(id).find(|c| c.edge.is_wrapper()) {
-            id = inner.ty;
+        for _ in 0..self.types.len() {
+            match self.children(id).find(|c| c.edge.is_wrapper()) {
+                Some(inner) => id = inner.ty,
+                None => break,
+            }
         }
         id
     }
