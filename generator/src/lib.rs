@@ -9,6 +9,11 @@
 //! * [`emit`] renders the IR (and the hand-written `templates/`) into files.
 //!
 //! Names follow the rule written in [`naming`].
+//!
+//! The library takes the spec's text and never looks for it: the pin, the
+//! `STRIPE_OPENAPI_SPEC` variable, the cache and downloads belong to
+//! `xtask` (`xtask::source`). Files on disk it touches are the templates it
+//! reads and the output it writes.
 
 pub mod convert;
 pub mod docs;
