@@ -1,6 +1,6 @@
 //! Errors the generator reports. Every variant names where the problem is: a
 //! file position for unparseable input, a JSON pointer into the spec for
-//! schema problems, a path for I/O.
+//! schema problems, a path for I/O (templates and output).
 
 use std::path::PathBuf;
 
@@ -33,22 +33,14 @@ pub enum Error {
         first: String,
         second: String,
     },
-    /// The portion selects nothing from the spec.
+    /// The portion selects nothing from the spec. The spec's API version
+    /// (`info.version`) comes with it, so a caller that treats an absent
+    /// portion as empty (spec-diff) need not parse the spec again.
     #[error("the portion `{portion}` selects no operations and no schemas from the spec")]
-    EmptyPortion { portion: String },
-    /// A spec file does not have the checksum its pin promises.
-    #[error(
-        "{path}: sha256 mismatch\n  expected {expected} (pinned release {release})\n  found    {actual}"
-    )]
-    Checksum {
-        path: PathBuf,
-        release: String,
-        expected: String,
-        actual: String,
+    EmptyPortion {
+        portion: String,
+        api_version: String,
     },
-    /// The pin manifest under `spec/` is malformed.
-    #[error("{path}: {message}")]
-    Manifest { path: PathBuf, message: String },
     /// Emitted code failed to parse as Rust: a generator bug, reported with the file.
     #[error("internal error: generated {file} is not valid Rust: {message}")]
     Emit { file: String, message: String },

@@ -2,6 +2,12 @@
 //! emitters. Types live in an arena and refer to each other by [`TypeId`];
 //! names are strings. Emission reads a finished `Ir` and never changes it.
 
+mod children;
+mod usage;
+
+pub use children::{Child, Children, Edge};
+pub use usage::Usage;
+
 use crate::select::Method;
 use crate::Warning;
 
@@ -20,9 +26,59 @@ pub struct Ir {
     pub operations: Vec<Operation>,
     /// Schemas that fell back to opaque JSON, sorted.
     pub warnings: Vec<Warning>,
+    /// The usage of every type, by index; computed once by [`Ir::new`].
+    usage: Vec<Usage>,
 }
 
 impl Ir {
+    /// A finished IR. Which side of the API each type is on is worked out
+    /// here, once, so emission and the changelog agree on it.
+    pub fn new(
+        api_version: String,
+        types: Vec<TypeEntry>,
+        operations: Vec<Operation>,
+        warnings: Vec<Warning>,
+    ) -> Ir {
+        let mut ir = Ir {
+            api_version,
+            types,
+            operations,
+            warnings,
+            usage: Vec::new(),
+        };
+        ir.usage = usage::compute(&ir);
+        ir
+    }
+
+    /// Whether users build values of the type, receive them, or both.
+    pub fn usage(&self, id: TypeId) -> Usage {
+        self.usage[id.0]
+    }
+
+    /// The types a value of `id` holds, each with how it holds it.
+    pub fn children(&self, id: TypeId) -> Children<'_> {
+        self.get(id).kind.children()
+    }
+
+    /// The type inside arrays, maps and the expandable and emptyable
+    /// wrappers: `id` itself when it is none of them. A schema that is an
+    /// array of itself makes wrappers around nothing else; the walk stops
+    /// after visiting every type once rather than going round for ever.
+    pub fn unwrap(&self, mut id: TypeId) -> TypeId {
+        for _ in 0..self.types.len() {
+            match self.children(id).find(|c| c.edge.is_wrapper()) {
+                Some(inner) => id = inner.ty,
+                None => break,
+            }
+        }
+        id
+    }
+
+    /// Every type id of the arena, in order.
+    pub fn ids(&self) -> impl Iterator<Item = TypeId> {
+        (0..self.types.len()).map(TypeId)
+    }
+
     /// The entry behind an id.
     pub fn get(&self, id: TypeId) -> &TypeEntry {
         &self.types[id.0]
@@ -74,9 +130,6 @@ pub enum TypeKind {
     Json,
     /// The object a webhook event carries, chosen by the event's type.
     EventPayload(EventPayloadDef),
-    /// An id reserved for a schema still being converted. None survive
-    /// conversion.
-    Pending,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -232,3 +285,6 @@ pub enum Response {
     /// A page of a list of this item type.
     List(TypeId),
 }
+
+#[cfg(test)]
+mod tests;

@@ -9,6 +9,11 @@
 //! * [`emit`] renders the IR (and the hand-written `templates/`) into files.
 //!
 //! Names follow the rule written in [`naming`].
+//!
+//! The library takes the spec's text and never looks for it: the pin, the
+//! `STRIPE_OPENAPI_SPEC` variable, the cache and downloads belong to
+//! `xtask` (`xtask::source`). Files on disk it touches are the templates it
+//! reads and the output it writes.
 
 pub mod convert;
 pub mod docs;
@@ -21,10 +26,10 @@ pub mod output;
 mod portion;
 pub mod select;
 pub mod sensitivity;
-pub mod source;
 pub mod spec;
 mod stack;
 
+pub use emit::Provenance;
 pub use error::{Error, Warning};
 pub use portion::Portion;
 
@@ -61,18 +66,16 @@ pub fn generate(
     Ok(Generated { ir, files })
 }
 
-/// Generates the crate for the spec file `spec`, with the templates of the
-/// workspace at `root`. The one entry point shared by `cargo xtask codegen`
-/// and the drift test, so both produce the same bytes.
+/// Generates the crate from the spec `text`, with the templates of the
+/// workspace at `root`. Where the text came from (a pinned release, a file)
+/// is the caller's business: `provenance` only says it in the headers. The
+/// one entry point shared by `cargo xtask codegen` and the drift test, so
+/// both produce the same bytes.
 pub fn codegen(
     root: &Path,
-    spec: &source::SpecFile,
+    text: &str,
+    provenance: &Provenance,
     portion: &Portion,
 ) -> Result<Generated, Error> {
-    let provenance = emit::Provenance {
-        file: spec.path.display().to_string(),
-        release: spec.release.clone(),
-        sha256: spec.sha256.clone(),
-    };
-    generate(&spec.text, &provenance, portion, &root.join("templates"))
+    generate(text, provenance, portion, &root.join("templates"))
 }

@@ -1,8 +1,8 @@
 //! Shared helpers for the tests: where the workspace, the pinned spec and
 //! Stripe's example data are.
 
-use generator::source::{self, Origin, Pin, SpecFile};
 use std::path::{Path, PathBuf};
+use xtask::source::{self, Origin, Pin, SpecFile};
 
 /// The workspace root.
 pub fn root() -> PathBuf {

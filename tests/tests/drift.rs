@@ -7,7 +7,8 @@ use generator::Portion;
 
 #[test]
 fn committed_crate_matches_the_generator() {
-    let generated = generator::codegen(&root(), &pinned_spec(), &Portion::identity()).unwrap();
+    let generated =
+        xtask::codegen::generate(&root(), &pinned_spec(), &Portion::identity()).unwrap();
     let drift = generated.files.check(&root().join("generated")).unwrap();
     let report: Vec<String> = drift.iter().map(ToString::to_string).collect();
     assert!(
@@ -19,7 +20,8 @@ fn committed_crate_matches_the_generator() {
 
 #[test]
 fn an_edited_file_is_reported_with_a_diff() {
-    let generated = generator::codegen(&root(), &pinned_spec(), &Portion::identity()).unwrap();
+    let generated =
+        xtask::codegen::generate(&root(), &pinned_spec(), &Portion::identity()).unwrap();
     let dir = std::env::temp_dir().join(format!("drift-edit-{}", std::process::id()));
     generated.files.write(&dir).unwrap();
     let models = dir.join("src/models.rs");
@@ -60,8 +62,8 @@ fn an_edited_file_is_reported_with_a_diff() {
 #[test]
 fn generation_is_deterministic() {
     let spec = pinned_spec();
-    let first = generator::codegen(&root(), &spec, &Portion::identity()).unwrap();
-    let second = generator::codegen(&root(), &spec, &Portion::identity()).unwrap();
+    let first = xtask::codegen::generate(&root(), &spec, &Portion::identity()).unwrap();
+    let second = xtask::codegen::generate(&root(), &spec, &Portion::identity()).unwrap();
     assert_eq!(first.files, second.files);
 }
 
@@ -71,11 +73,11 @@ fn a_json_spec_with_other_key_order_generates_the_same_crate() {
     // serde_json's map sorts keys, so the JSON has a different key order
     // from the YAML file: the output must not depend on it.
     let value: serde_json::Value = serde_yaml::from_str(&yaml.text).unwrap();
-    let json = generator::source::SpecFile {
+    let json = xtask::source::SpecFile {
         text: serde_json::to_string(&value).unwrap(),
         ..yaml.clone()
     };
-    let from_yaml = generator::codegen(&root(), &yaml, &Portion::identity()).unwrap();
-    let from_json = generator::codegen(&root(), &json, &Portion::identity()).unwrap();
+    let from_yaml = xtask::codegen::generate(&root(), &yaml, &Portion::identity()).unwrap();
+    let from_json = xtask::codegen::generate(&root(), &json, &Portion::identity()).unwrap();
     assert_eq!(from_yaml.files, from_json.files);
 }

@@ -1,10 +1,10 @@
 //! `cargo xtask codegen`: find the spec, generate, write or check.
 
 use crate::fetch;
+use crate::source::{self, Pin, SpecFile};
 use anyhow::Context;
 use generator::output::Drift;
-use generator::source::{self, Pin, SpecFile};
-use generator::Portion;
+use generator::{Generated, Portion};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,7 +25,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let spec = locate_spec(root, args.spec.as_deref())?;
     eprintln!("spec: {} ({})", spec.path.display(), describe(&spec));
     let portion = Portion::by_name(&args.portion);
-    let generated = generator::codegen(root, &spec, &portion)?;
+    let generated = generate(root, &spec, &portion)?;
     eprintln!("api version: {}", generated.ir.api_version);
     for warning in &generated.ir.warnings {
         eprintln!("warning: fell back to serde_json::Value: {warning}");
@@ -50,6 +50,17 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         generated.ir.api_version
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Generates the crate from `spec` with the templates of the workspace at
+/// `root`: the one entry point shared by `cargo xtask codegen` and the
+/// drift test, so both produce the same bytes.
+pub fn generate(
+    root: &Path,
+    spec: &SpecFile,
+    portion: &Portion,
+) -> Result<Generated, generator::Error> {
+    generator::codegen(root, &spec.text, &spec.provenance(), portion)
 }
 
 /// `--spec`, `STRIPE_OPENAPI_SPEC`, the cache, then a download into the cache.

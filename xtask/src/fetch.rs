@@ -1,7 +1,7 @@
 //! Downloading a spec release into the cache.
 
+use crate::source::{sha256_hex, Pin};
 use anyhow::{bail, Context};
-use generator::source::{sha256_hex, Pin};
 use std::path::Path;
 use std::time::Duration;
 

@@ -3,5 +3,6 @@
 
 pub mod codegen;
 pub mod fetch;
+pub mod source;
 pub mod spec_diff;
 pub mod update_spec;

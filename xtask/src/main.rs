@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's commands.
 //!
 //! * `cargo xtask codegen [--check] [--spec PATH] [--portion NAME]`
-//! * `cargo xtask update-spec --release vNNN [--file PATH | --url URL]`
+//! * `cargo xtask update-spec --release vNNN [--file PATH | --url URL] [--portion NAME]`
 //! * `cargo xtask spec-diff OLD NEW [--format markdown|json] [--portion NAME]`
 
 use clap::{Parser, Subcommand};

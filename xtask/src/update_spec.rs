@@ -1,9 +1,9 @@
-//! `cargo xtask update-spec --release vNNN [--file PATH | --url URL]`: pins
-//! a release of Stripe's spec.
+//! `cargo xtask update-spec --release vNNN [--file PATH | --url URL]
+//! [--portion NAME]`: pins a release of Stripe's spec.
 //!
 //! The new file is checked before anything changes: it must be UTF-8, parse
-//! as an OpenAPI document, and its Identity portion must build into the
-//! generator's IR. Only then is the cache file written, and the pin last,
+//! as an OpenAPI document, and the portion (Identity unless `--portion`
+//! names another) must build into the generator's IR. Only then is the cache file written, and the pin last,
 //! each through a temporary file renamed into place. So a failed download,
 //! a file that is not a spec, or a run interrupted before the last rename
 //! leaves the pin in force and its cache file as they were; interrupted
@@ -11,9 +11,9 @@
 //! release that nothing pins yet.
 
 use crate::fetch;
+use crate::source::{sha256_hex, Pin};
 use anyhow::{bail, Context};
 use generator::ir::Ir;
-use generator::source::{sha256_hex, Pin};
 use generator::Portion;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,6 +37,9 @@ pub struct Args {
     /// Download the spec from this address (a mirror) instead of upstream.
     #[arg(long, value_name = "URL")]
     url: Option<String>,
+    /// The Stripe namespace the new spec must be able to generate.
+    #[arg(long, default_value = "identity")]
+    portion: String,
 }
 
 /// Where the new spec's bytes come from.
@@ -62,14 +65,20 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         (None, Some(url)) => Source::Url(url),
         (None, None) => Source::Url(upstream_url(&args.release)),
     };
-    let updated = update_spec(root, &args.release, &source)?;
+    let portion = Portion::by_name(&args.portion);
+    let updated = update_spec(root, &args.release, &source, &portion)?;
     report(root, &updated);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Fetches and checks the spec of `release`, then fills the cache and
-/// rewrites the pin of the workspace at `root`.
-pub fn update_spec(root: &Path, release: &str, source: &Source) -> anyhow::Result<Updated> {
+/// Fetches the spec of `release` and checks that `portion` builds from it,
+/// then fills the cache and rewrites the pin of the workspace at `root`.
+pub fn update_spec(
+    root: &Path,
+    release: &str,
+    source: &Source,
+    portion: &Portion,
+) -> anyhow::Result<Updated> {
     check_release_name(release)?;
     let spec_dir = root.join("spec");
     let pin_path = spec_dir.join("pin.toml");
@@ -77,7 +86,7 @@ pub fn update_spec(root: &Path, release: &str, source: &Source) -> anyhow::Resul
     let previous = Pin::load(&pin_path).ok();
     let unchanged = || format!("{} and the spec cache are unchanged", pin_path.display());
     let (bytes, label) = read_source(source).with_context(unchanged)?;
-    let ir = check_spec(&bytes, &label).with_context(unchanged)?;
+    let ir = check_spec(&bytes, &label, portion).with_context(unchanged)?;
     let pin = Pin {
         release: release.to_owned(),
         file: SPEC_FILE.to_owned(),
@@ -127,13 +136,14 @@ fn read_source(source: &Source) -> anyhow::Result<(Vec<u8>, String)> {
     }
 }
 
-/// The spec must be text, parse, and hold a usable Identity portion.
-fn check_spec(bytes: &[u8], label: &str) -> anyhow::Result<Ir> {
+/// The spec must be text, parse, and hold a usable `portion`.
+fn check_spec(bytes: &[u8], label: &str, portion: &Portion) -> anyhow::Result<Ir> {
     let text = std::str::from_utf8(bytes)
         .with_context(|| format!("{label} is not a spec: not UTF-8 text"))?;
-    generator::build_ir(text, label, &Portion::identity()).with_context(|| {
+    generator::build_ir(text, label, portion).with_context(|| {
         format!(
-            "{label} is not a spec the generator can use ({} bytes)",
+            "{label} is not a spec the generator can use for the `{}` portion ({} bytes)",
+            portion.name,
             bytes.len()
         )
     })

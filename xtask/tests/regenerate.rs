@@ -6,8 +6,8 @@ mod common;
 
 use common::{shared_spec, workspace_root};
 use generator::output::Drift;
-use generator::source::{read_checked, Origin, Pin};
 use generator::Portion;
+use xtask::source::{read_checked, Origin, Pin};
 
 #[test]
 fn regenerating_from_v99_changes_the_crate_and_the_drift_check_reports_it() {
@@ -15,7 +15,7 @@ fn regenerating_from_v99_changes_the_crate_and_the_drift_check_reports_it() {
     let pin = Pin::load(&root.join("spec/pin.toml")).unwrap();
     let spec = read_checked(&pin, &shared_spec("spec3.v99.yaml"), Origin::Explicit).unwrap();
     assert_eq!(spec.release, None, "v99 is not the pinned release");
-    let generated = generator::codegen(&root, &spec, &Portion::identity()).unwrap();
+    let generated = xtask::codegen::generate(&root, &spec, &Portion::identity()).unwrap();
     assert_eq!(generated.ir.api_version, "2020-08-27");
     let drift = generated.files.check(&root.join("generated")).unwrap();
     assert!(!drift.is_empty(), "v99 generated the same crate as the pin");

@@ -7,7 +7,9 @@ mod common;
 use common::{shared_spec, test_spec, TempRoot};
 use generator::Portion;
 use std::sync::OnceLock;
-use xtask::spec_diff::{diff, resolve, Change, ChangeKind, Changelog, Kind, Rule, Scope, Snapshot};
+use xtask::spec_diff::{
+    diff, resolve, Change, ChangeKind, Changelog, Kind, Rule, Scope, Side, Snapshot,
+};
 
 /// Builds a snapshot from a file, naming it `label` in the changelog.
 fn snapshot(label: &str, path: &std::path::Path) -> Snapshot {
@@ -375,4 +377,73 @@ fn event_types_are_listed_with_the_object_they_carry() {
         md.contains("- Removed event type `identity.widget.deleted` (carries Widget)."),
         "{md}"
     );
+}
+
+/// A schema users both send and receive is classed by the stricter side:
+/// its struct is emitted as a request struct, so a new field breaks struct
+/// literals, and its union is received, so a new member breaks a `match`.
+/// Each addition is listed once per place a user meets it; union members
+/// are keyed by their variant name.
+#[test]
+fn a_type_on_both_sides_takes_the_breaking_rule_of_each() {
+    let old = snapshot("old", &test_spec("both_sides_old.yaml"));
+    let new = snapshot("new", &test_spec("both_sides_new.yaml"));
+    let log = diff(&old, &new);
+    use ChangeKind::*;
+    let create = "POST /v1/identity/widgets";
+    let s = |a: &str| a.to_owned();
+    assert_eq!(
+        summary(&log.breaking),
+        [
+            (s("Widget.dimensions.width"), Added, Rule::NewRequestField),
+            (s("Widget.shape.Boolean"), Added, Rule::NewResponseVariant),
+            (
+                format!("{create}.dimensions.width"),
+                Added,
+                Rule::NewRequestField
+            ),
+            (
+                format!("{create}.shape.Boolean"),
+                Added,
+                Rule::NewResponseVariant
+            ),
+        ]
+    );
+    assert!(log.non_breaking.is_empty(), "{:?}", log.non_breaking);
+    assert!(log.breaking.iter().all(|c| c.side == Side::Both));
+}
+
+/// `cargo xtask spec-diff OLD NEW --portion NAME` compares that namespace
+/// (run through the real command line); without the flag it is Identity,
+/// which these two specs do not have.
+#[test]
+fn portion_flag_compares_another_namespace() {
+    let run = |extra: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("spec-diff")
+            .arg(test_spec("widgets_old.yaml"))
+            .arg(test_spec("widgets_new.yaml"))
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let widgets = run(&["--portion", "widgets"]);
+    assert_eq!(widgets["portion"], "widgets");
+    assert_eq!(widgets["old"]["api_version"], "2021-01-01");
+    assert_eq!(widgets["new"]["api_version"], "2021-02-01");
+    assert_eq!(widgets["breaking"], serde_json::json!([]));
+    let added = &widgets["non_breaking"];
+    assert_eq!(added.as_array().unwrap().len(), 1, "{added}");
+    assert_eq!(added[0]["root"], "Gadget");
+    assert_eq!(added[0]["path"], serde_json::json!(["color"]));
+    assert_eq!(added[0]["rule"], "new_response_field");
+    let identity = run(&[]);
+    assert_eq!(identity["portion"], "identity");
+    assert_eq!(identity["old"]["portion_present"], false);
+    assert_eq!(identity["new"]["api_version"], "2021-02-01");
+    assert_eq!(identity["non_breaking"], serde_json::json!([]));
 }

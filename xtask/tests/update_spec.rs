@@ -5,8 +5,13 @@
 mod common;
 
 use common::{serve_once, shared_spec, test_spec, Reply, TempRoot, V99_SHA256};
-use generator::source::{Origin, Pin};
+use generator::Portion;
+use xtask::source::{Origin, Pin};
 use xtask::update_spec::{update_spec, upstream_url, Source};
+
+fn identity() -> Portion {
+    Portion::identity()
+}
 
 fn v99_bytes() -> Vec<u8> {
     std::fs::read(shared_spec("spec3.v99.yaml")).unwrap()
@@ -18,7 +23,7 @@ fn failing_update(name: &str, reply: Reply) -> String {
     let root = TempRoot::new(name);
     let before = root.spec_tree();
     let (url, server) = serve_once(reply);
-    let err = update_spec(&root.path, "v99", &Source::Url(url.clone())).unwrap_err();
+    let err = update_spec(&root.path, "v99", &Source::Url(url.clone()), &identity()).unwrap_err();
     server.join().unwrap();
     assert_eq!(root.spec_tree(), before, "spec/ changed after: {err:#}");
     let message = format!("{err:#}");
@@ -35,7 +40,7 @@ fn failing_update(name: &str, reply: Reply) -> String {
 fn url_download_pins_the_release_and_fills_the_cache() {
     let root = TempRoot::new("update-ok");
     let (url, server) = serve_once(Reply::Full(v99_bytes()));
-    let updated = update_spec(&root.path, "v99", &Source::Url(url)).unwrap();
+    let updated = update_spec(&root.path, "v99", &Source::Url(url), &identity()).unwrap();
     server.join().unwrap();
     assert_eq!(updated.api_version, "2020-08-27");
     assert_eq!(
@@ -55,7 +60,7 @@ fn url_download_pins_the_release_and_fills_the_cache() {
     assert_eq!(updated.cache, cache);
     assert_eq!(std::fs::read(&cache).unwrap(), v99_bytes());
     // What codegen will do next: the cache matches the new pin.
-    generator::source::read_checked(&pin, &cache, Origin::Cache).unwrap();
+    xtask::source::read_checked(&pin, &cache, Origin::Cache).unwrap();
     assert_eq!(root.pin_text(), pin.to_toml());
     let leftovers: Vec<_> = root
         .spec_tree()
@@ -72,6 +77,7 @@ fn local_file_pins_the_release() {
         &root.path,
         "v99",
         &Source::File(shared_spec("spec3.v99.yaml")),
+        &identity(),
     )
     .unwrap();
     assert_eq!(updated.pin.sha256, V99_SHA256);
@@ -109,7 +115,13 @@ fn a_file_that_is_not_a_spec_leaves_the_pin_untouched() {
     let before = root.spec_tree();
     for name in ["no_identity.yaml", "not_a_spec.yaml"] {
         let path = test_spec(name);
-        let err = update_spec(&root.path, "v1000", &Source::File(path.clone())).unwrap_err();
+        let err = update_spec(
+            &root.path,
+            "v1000",
+            &Source::File(path.clone()),
+            &identity(),
+        )
+        .unwrap_err();
         let message = format!("{err:#}");
         assert!(
             message.contains(&path.display().to_string()),
@@ -118,8 +130,13 @@ fn a_file_that_is_not_a_spec_leaves_the_pin_untouched() {
         assert!(message.contains("unchanged"), "{message}");
         assert_eq!(root.spec_tree(), before);
     }
-    let missing =
-        update_spec(&root.path, "v1000", &Source::File("no/such.yaml".into())).unwrap_err();
+    let missing = update_spec(
+        &root.path,
+        "v1000",
+        &Source::File("no/such.yaml".into()),
+        &identity(),
+    )
+    .unwrap_err();
     assert!(format!("{missing:#}").contains("no/such.yaml"));
     assert_eq!(root.spec_tree(), before);
 }
@@ -133,6 +150,7 @@ fn release_names_that_are_not_tags_are_refused() {
             &root.path,
             release,
             &Source::File(shared_spec("spec3.v99.yaml")),
+            &identity(),
         )
         .unwrap_err();
         assert!(
@@ -141,4 +159,40 @@ fn release_names_that_are_not_tags_are_refused() {
         );
     }
     assert_eq!(root.spec_tree(), before);
+}
+
+/// `--portion NAME` checks the new spec against that portion instead of
+/// Identity: widgets_old.yaml has only a `widgets` namespace, so it is
+/// refused for Identity and pinned for `widgets`, through the same
+/// command-line arguments a user types.
+#[test]
+fn portion_flag_names_the_portion_the_spec_must_build() {
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: xtask::update_spec::Args,
+    }
+    let root = TempRoot::new("update-portion");
+    let before = root.spec_tree();
+    let file = test_spec("widgets_old.yaml").display().to_string();
+    let parse = |extra: &[&str]| {
+        let mut argv = vec!["update-spec", "--release", "v7", "--file", &file];
+        argv.extend(extra);
+        <Cli as clap::Parser>::try_parse_from(argv).unwrap().args
+    };
+    let err = xtask::update_spec::run(&root.path, parse(&[])).unwrap_err();
+    assert!(format!("{err:#}").contains("`identity` portion"), "{err:#}");
+    assert_eq!(root.spec_tree(), before, "refused, nothing changed");
+    xtask::update_spec::run(&root.path, parse(&["--portion", "widgets"])).unwrap();
+    let pin = Pin::load(&root.path.join("spec/pin.toml")).unwrap();
+    assert_eq!(pin.release, "v7");
+    assert!(root.path.join("spec/cache/spec3.v7.yaml").exists());
+    let updated = update_spec(
+        &root.path,
+        "v8",
+        &Source::File(test_spec("widgets_old.yaml")),
+        &Portion::by_name("widgets"),
+    )
+    .unwrap();
+    assert_eq!(updated.api_version, "2021-01-01");
 }

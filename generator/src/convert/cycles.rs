@@ -25,16 +25,12 @@ pub(super) fn box_cycles(types: &mut [TypeEntry]) {
     }
 }
 
-/// Types a value of `kind` contains inline. Vec, maps and expandables already
-/// allocate, so they end the walk.
+/// Types a value of `kind` contains inline (see [`crate::ir::Edge::is_inline`]).
 fn by_value(kind: &TypeKind) -> Vec<TypeId> {
-    match kind {
-        TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty).collect(),
-        TypeKind::Union(u) => u.variants.iter().map(|(_, t)| *t).collect(),
-        TypeKind::Emptyable(t) => vec![*t],
-        TypeKind::EventPayload(p) => p.variants.iter().map(|v| v.object).collect(),
-        _ => Vec::new(),
-    }
+    kind.children()
+        .filter(|c| c.edge.is_inline())
+        .map(|c| c.ty)
+        .collect()
 }
 
 /// The strongly connected component of every type (Tarjan's algorithm with

@@ -54,7 +54,7 @@ impl Converter<'_> {
     /// the object's earlier values, which no schema describes and which can
     /// hold anything the object holds: `Debug` redacts them.
     fn redact_raw_attributes(&mut self, data: TypeId, payload: TypeId) {
-        if let TypeKind::Struct(def) = &mut self.types[data.0].kind {
+        if let Some(TypeKind::Struct(def)) = self.kind_mut(data) {
             for f in def.fields.iter_mut().filter(|f| f.ty != payload) {
                 f.sensitive = true;
             }
@@ -65,7 +65,7 @@ impl Converter<'_> {
     /// `object`) and returns its name and the `data` struct.
     fn envelope_data(&self, envelope: TypeId, at: &Pointer) -> Result<(String, TypeId), Error> {
         let shape_error = |what: &str| Error::unsupported(at, format!("event envelope {what}"));
-        let TypeKind::Struct(def) = &self.types[envelope.0].kind else {
+        let Some(TypeKind::Struct(def)) = self.kind(envelope) else {
             return Err(shape_error("is not an object"));
         };
         let field = |name: &str| {
@@ -74,13 +74,13 @@ impl Converter<'_> {
                 .find(|f| f.wire_name == name && !f.optional())
         };
         let type_is_string = field(TYPE_FIELD)
-            .is_some_and(|f| self.types[f.ty.0].kind == TypeKind::Primitive(Primitive::String));
+            .is_some_and(|f| self.kind(f.ty) == Some(&TypeKind::Primitive(Primitive::String)));
         if !type_is_string {
             return Err(shape_error("has no required string `type`"));
         }
         let data = field(DATA_FIELD).ok_or_else(|| shape_error("has no required `data`"))?;
-        match &self.types[data.ty.0].kind {
-            TypeKind::Struct(d)
+        match self.kind(data.ty) {
+            Some(TypeKind::Struct(d))
                 if d.fields
                     .iter()
                     .any(|f| f.wire_name == OBJECT_FIELD && !f.optional()) =>
@@ -123,7 +123,7 @@ impl Converter<'_> {
     }
 
     fn set_field_type(&mut self, id: TypeId, field: &str, ty: TypeId) {
-        if let TypeKind::Struct(def) = &mut self.types[id.0].kind {
+        if let Some(TypeKind::Struct(def)) = self.kind_mut(id) {
             for f in def.fields.iter_mut().filter(|f| f.wire_name == field) {
                 f.ty = ty;
             }

@@ -37,17 +37,41 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
         cx.named(name, None)?;
     }
     cx.events()?;
-    let mut types = cx.types;
+    let mut types = finish(cx.types)?;
     cycles::box_cycles(&mut types);
     let mut warnings = cx.warnings;
     warnings.sort();
     warnings.dedup();
-    Ok(Ir {
-        api_version: spec.api_version().to_owned(),
+    Ok(Ir::new(
+        spec.api_version().to_owned(),
         types,
         operations,
         warnings,
-    })
+    ))
+}
+
+/// A type under construction. `kind` is `None` while its schema is being
+/// converted: a reserved component, or an object whose fields are not done.
+struct Draft {
+    origin: String,
+    kind: Option<TypeKind>,
+}
+
+/// The finished arena. Every draft is done by now: each selected component
+/// was converted, and one that could only copy a type still in progress
+/// became opaque JSON with a warning. Should one be left anyway, it is an
+/// error naming its schema rather than a silent hole in the IR.
+fn finish(drafts: Vec<Draft>) -> Result<Vec<TypeEntry>, Error> {
+    drafts
+        .into_iter()
+        .map(|Draft { origin, kind }| match kind {
+            Some(kind) => Ok(TypeEntry { origin, kind }),
+            None => Err(Error::Unsupported {
+                pointer: origin,
+                reason: "internal error: the schema was never converted".to_owned(),
+            }),
+        })
+        .collect()
 }
 
 /// Anonymous shapes are interned, so equal shapes share one id.
@@ -65,7 +89,7 @@ pub(crate) struct Converter<'a> {
     spec: &'a Spec,
     portion: &'a Portion,
     selection: &'a Selection<'a>,
-    types: Vec<TypeEntry>,
+    types: Vec<Draft>,
     /// Reserved id of every selected component schema.
     by_schema: BTreeMap<String, TypeId>,
     /// Schemas whose conversion has started, so cycles stop recursing.
@@ -104,13 +128,30 @@ impl<'a> Converter<'a> {
     }
 
     fn reserve(&mut self, schema: &str) {
-        let id = self.push(Pointer::schema(schema).to_string(), TypeKind::Pending);
+        let id = self.draft(Pointer::schema(schema).to_string());
         self.by_schema.insert(schema.to_owned(), id);
     }
 
     fn push(&mut self, origin: String, kind: TypeKind) -> TypeId {
-        self.types.push(TypeEntry { origin, kind });
+        let id = self.draft(origin);
+        self.types[id.0].kind = Some(kind);
+        id
+    }
+
+    /// An id for a type whose kind is not known yet.
+    fn draft(&mut self, origin: String) -> TypeId {
+        self.types.push(Draft { origin, kind: None });
         TypeId(self.types.len() - 1)
+    }
+
+    /// The kind of a type, `None` while it is still being converted.
+    fn kind(&self, id: TypeId) -> Option<&TypeKind> {
+        self.types[id.0].kind.as_ref()
+    }
+
+    /// The kind of a type, to finish or adjust it.
+    fn kind_mut(&mut self, id: TypeId) -> Option<&mut TypeKind> {
+        self.types[id.0].kind.as_mut()
     }
 
     /// Selected schemas that are resources in the portion's namespace,
@@ -302,3 +343,6 @@ fn resource_index(spec: &Spec, selection: &Selection<'_>) -> BTreeMap<String, St
     }
     index
 }
+
+#[cfg(test)]
+mod tests;

@@ -89,11 +89,40 @@ impl Converter<'_> {
         if slot.ty != id {
             // Not a named type of its own (a schema that is just a string, an
             // array, a reference to another component): the reserved id
-            // takes a copy of the shape, which emits no item.
-            let kind = self.types[slot.ty.0].kind.clone();
-            self.types[id.0].kind = kind;
+            // takes a copy of the shape, which emits no item. A reference to
+            // a schema still being converted (one that holds this one) has
+            // nothing to copy yet, and an array or map of itself has no
+            // Rust type.
+            let kind = match self.kind(slot.ty) {
+                Some(_) if self.wraps(slot.ty, id) => {
+                    self.json_fallback(&ctx.at, "an array or map of itself");
+                    TypeKind::Json
+                }
+                Some(kind) => kind.clone(),
+                None => {
+                    self.json_fallback(&ctx.at, "a reference to a schema that contains it");
+                    TypeKind::Json
+                }
+            };
+            self.types[id.0].kind = Some(kind);
         }
         Ok(id)
+    }
+
+    /// Whether `outer` is arrays, maps or other wrappers around `id` and
+    /// nothing else, so that `id` taking its shape would wrap itself.
+    fn wraps(&self, mut outer: TypeId, id: TypeId) -> bool {
+        for _ in 0..self.types.len() {
+            let inner = self
+                .kind(outer)
+                .and_then(|k| k.children().find(|c| c.edge.is_wrapper()));
+            match inner {
+                Some(inner) if inner.ty == id => return true,
+                Some(inner) => outer = inner.ty,
+                None => return false,
+            }
+        }
+        false
     }
 
     /// The fixed name of a schema with a name of its own, or the field-path
@@ -480,7 +509,10 @@ impl Converter<'_> {
         };
         // Reserve the struct's id before its fields, so nested names and
         // cycles through inline objects find it.
-        let id = self.place(ctx, origin, TypeKind::Pending);
+        let id = match ctx.slot {
+            Some(id) => id,
+            None => self.draft(origin),
+        };
         let resource = self.resource_of(data)?;
         let mut fields = Vec::with_capacity(properties.len());
         // Sorted by wire name (as Stripe writes them anyway), so neither the
@@ -501,7 +533,7 @@ impl Converter<'_> {
             fields,
             resource,
         };
-        self.types[id.0].kind = TypeKind::Struct(def);
+        self.types[id.0].kind = Some(TypeKind::Struct(def));
         Ok(id)
     }
 
@@ -556,9 +588,9 @@ impl Converter<'_> {
             ReferenceOr::Reference { .. } => None,
         };
         let ty = self.maybe_id(wire, slot.ty, resource)?;
-        let kind = match self.types[slot.ty.0].kind {
-            TypeKind::Primitive(Primitive::String) => ValueKind::String,
-            TypeKind::Primitive(Primitive::Boolean) => ValueKind::Boolean,
+        let kind = match self.kind(slot.ty) {
+            Some(TypeKind::Primitive(Primitive::String)) => ValueKind::String,
+            Some(TypeKind::Primitive(Primitive::Boolean)) => ValueKind::Boolean,
             _ => ValueKind::Other,
         };
         let sensitive = sensitivity::is_sensitive(wire, kind);
@@ -578,7 +610,7 @@ impl Converter<'_> {
     fn place(&mut self, ctx: &Ctx, origin: String, kind: TypeKind) -> TypeId {
         match ctx.slot {
             Some(id) => {
-                self.types[id.0].kind = kind;
+                self.types[id.0].kind = Some(kind);
                 id
             }
             None => self.push(origin, kind),
@@ -592,7 +624,7 @@ impl Converter<'_> {
         ty: TypeId,
         owner: Option<&str>,
     ) -> Result<TypeId, Error> {
-        if self.types[ty.0].kind != TypeKind::Primitive(Primitive::String) {
+        if self.kind(ty) != Some(&TypeKind::Primitive(Primitive::String)) {
             return Ok(ty);
         }
         let object = match (wire, owner) {

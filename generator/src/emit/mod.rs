@@ -139,32 +139,6 @@ fn rustfmt(path: &str, text: &str) -> Result<String, Error> {
     String::from_utf8(output.stdout).map_err(|e| failed(format!("rustfmt output: {e}")))
 }
 
-/// Named types that appear in operation parameters: users build these.
-fn request_types(ir: &Ir) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut pending: Vec<TypeId> = ir
-        .operations
-        .iter()
-        .flat_map(|op| op.params.iter().chain(&op.path_params))
-        .map(|p| p.ty)
-        .collect();
-    while let Some(id) = pending.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        match &ir.get(id).kind {
-            TypeKind::Struct(s) => pending.extend(s.fields.iter().map(|f| f.ty)),
-            TypeKind::Union(u) => pending.extend(u.variants.iter().map(|(_, t)| *t)),
-            TypeKind::Array(t)
-            | TypeKind::Map(t)
-            | TypeKind::Emptyable(t)
-            | TypeKind::Expandable(t) => pending.push(*t),
-            _ => {}
-        }
-    }
-    seen
-}
-
 /// Structs the event payload's hand-made `Deserialize` decodes: the
 /// envelope and its `data`.
 fn event_structs(ir: &Ir) -> BTreeSet<TypeId> {
@@ -179,18 +153,17 @@ fn event_structs(ir: &Ir) -> BTreeSet<TypeId> {
 }
 
 fn models_file(ir: &Ir) -> TokenStream {
-    let request = request_types(ir);
     let events = event_structs(ir);
     let mut items: BTreeMap<&str, TokenStream> = BTreeMap::new();
     for (index, entry) in ir.types.iter().enumerate() {
-        let usage = models::Usage {
-            request: request.contains(&TypeId(index)),
+        let role = models::Role {
+            request: ir.usage(TypeId(index)).request,
             custom_deserialize: events.contains(&TypeId(index)),
         };
         let item = match &entry.kind {
-            TypeKind::Struct(s) => models::structure(ir, s, usage),
+            TypeKind::Struct(s) => models::structure(ir, s, role),
             TypeKind::Enum(e) => enums::string_enum(e),
-            TypeKind::Union(u) => models::union(ir, u, usage),
+            TypeKind::Union(u) => models::union(ir, u, role),
             TypeKind::EventPayload(p) => events::payload(ir, TypeId(index), p),
             _ => continue,
         };
@@ -258,13 +231,9 @@ fn helpers_used(ir: &Ir, module: &str) -> bool {
         "path" => ir.operations.iter().any(|op| !op.path_params.is_empty()),
         "id" => ir.types.iter().any(|e| matches!(e.kind, TypeKind::Id(_))),
         // Response structs keep their unknown fields with its helpers.
-        "extra_fields" => {
-            let request = request_types(ir);
-            let is_struct = |(i, e): (usize, &crate::ir::TypeEntry)| {
-                matches!(e.kind, TypeKind::Struct(_)) && !request.contains(&TypeId(i))
-            };
-            ir.types.iter().enumerate().any(is_struct)
-        }
+        "extra_fields" => ir
+            .ids()
+            .any(|id| matches!(ir.get(id).kind, TypeKind::Struct(_)) && !ir.usage(id).request),
         _ => true,
     }
 }

@@ -8,9 +8,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-/// How a struct is used, which decides what users may do with it.
+/// What emission makes of a struct or union: its side of the API (from
+/// [`crate::ir::Ir::usage`]) and whether another item decodes it.
 #[derive(Clone, Copy)]
-pub struct Usage {
+pub struct Role {
     /// Sent in requests: users build it, so it stays open (no
     /// `non_exhaustive`) and derives `Default` when every field is optional.
     pub request: bool,
@@ -19,12 +20,12 @@ pub struct Usage {
     pub custom_deserialize: bool,
 }
 
-pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
+pub fn structure(ir: &Ir, def: &StructDef, role: Role) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_or(def.docs.as_deref(), &format!("The `{}` object.", def.name));
     let fields = def.fields.iter().map(|f| field(ir, f));
     // Response structs keep the fields their spec does not know.
-    let extra = (!usage.request).then(|| extra_ident(def));
+    let extra = (!role.request).then(|| extra_ident(def));
     let extra_field = extra
         .as_ref()
         .map(|e| quote!(#[serde(flatten)] #e: crate::ExtraFields,));
@@ -39,14 +40,14 @@ pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
             None
         }
     };
-    if usage.request && all_optional {
+    if role.request && all_optional {
         derives.push(quote!(Default));
     }
     derives.extend([quote!(PartialEq), quote!(serde::Serialize)]);
     // Request types are only ever sent; Stripe never returns them. The event
     // envelope and its `data` get theirs from the event payload's emitter.
     let deserialize = match &extra {
-        Some(extra) if !usage.custom_deserialize => Some(keep_extras::deserialize(
+        Some(extra) if !role.custom_deserialize => Some(keep_extras::deserialize(
             &name,
             &def.name,
             &slots(ir, def),
@@ -57,7 +58,7 @@ pub fn structure(ir: &Ir, def: &StructDef, usage: Usage) -> TokenStream {
     let accessors = extra.as_ref().map(|e| extra_accessors(&name, e));
     // Response structs are non-exhaustive: Stripe adds fields, and a new
     // field must not break users who match on or build the struct.
-    let exhaustive = (!usage.request).then(|| quote!(#[non_exhaustive]));
+    let exhaustive = (!role.request).then(|| quote!(#[non_exhaustive]));
     let object = object_impl(ir, def);
     quote! {
         #docs
@@ -196,7 +197,7 @@ fn object_impl(ir: &Ir, def: &StructDef) -> Option<TokenStream> {
 }
 
 /// An untagged enum; `From` for each variant whose type no other variant shares.
-pub fn union(ir: &Ir, def: &UnionDef, usage: Usage) -> TokenStream {
+pub fn union(ir: &Ir, def: &UnionDef, role: Role) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_or(
         def.docs.as_deref(),
@@ -225,7 +226,7 @@ pub fn union(ir: &Ir, def: &UnionDef, usage: Usage) -> TokenStream {
             }
         }
     });
-    let deserialize = (!usage.request).then(|| quote!(serde::Deserialize));
+    let deserialize = (!role.request).then(|| quote!(serde::Deserialize));
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, serde::Serialize, #deserialize)]

@@ -76,7 +76,7 @@ pub fn rust_type(ir: &Ir, id: TypeId, here: Module) -> TokenStream {
             let t = rust_type(ir, *t, here);
             quote!(crate::Emptyable<#t>)
         }
-        TypeKind::Json | TypeKind::Pending => quote!(serde_json::Value),
+        TypeKind::Json => quote!(serde_json::Value),
         TypeKind::Struct(_)
         | TypeKind::Enum(_)
         | TypeKind::Union(_)

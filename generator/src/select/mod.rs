@@ -78,6 +78,7 @@ pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Er
     if roots.is_empty() && operations.is_empty() {
         return Err(Error::EmptyPortion {
             portion: portion.name.clone(),
+            api_version: spec.api_version().to_owned(),
         });
     }
     let mut schemas = closure(spec, roots)?;

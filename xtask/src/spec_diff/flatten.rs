@@ -4,7 +4,7 @@
 //! inline types derive from the path where they are first met and would
 //! make one moved schema look like many changes.
 
-use generator::ir::{Field, Ir, Operation, Primitive, Response, TypeId, TypeKind};
+use generator::ir::{Edge, Field, Ir, Operation, Primitive, Response, TypeId, TypeKind, Usage};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -101,12 +101,36 @@ pub enum Kind {
     EventType,
 }
 
-/// Whether users build the item (request) or receive it (response).
+/// Whether users build the item (request), receive it (response), or
+/// both: a type used on both sides is emitted as a request type, and a
+/// change to it reaches users on either side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Request,
     Response,
+    Both,
+}
+
+impl Side {
+    /// The side of the items inside a type, from the IR's usage of it.
+    fn of(usage: Usage) -> Side {
+        match (usage.request, usage.response) {
+            (true, true) => Side::Both,
+            (true, false) => Side::Request,
+            (false, _) => Side::Response,
+        }
+    }
+
+    /// Whether users build items on this side.
+    pub fn built(self) -> bool {
+        matches!(self, Side::Request | Side::Both)
+    }
+
+    /// Whether users receive items on this side.
+    pub fn received(self) -> bool {
+        matches!(self, Side::Response | Side::Both)
+    }
 }
 
 /// One item and the facts about it that can change.
@@ -201,9 +225,10 @@ impl Walker<'_> {
 
     fn root(&mut self, scope: Scope, kind: Kind, name: &str, id: TypeId, docs: Option<String>) {
         let key = Key::root(scope, name);
-        let item = self.item(kind, Side::Response, id, true, false, docs);
+        let side = Side::of(self.ir.usage(id));
+        let item = self.item(kind, side, id, true, false, docs);
         self.items.insert(key.clone(), item);
-        self.children(&key, id, Side::Response);
+        self.children(&key, id);
     }
 
     fn operation(&mut self, op: &Operation) {
@@ -228,7 +253,7 @@ impl Walker<'_> {
                 let child = key.child(&p.wire_name);
                 let item = self.item(kind, Side::Request, p.ty, p.required, false, p.docs.clone());
                 self.items.insert(child.clone(), item);
-                self.children(&child, p.ty, Side::Request);
+                self.children(&child, p.ty);
             }
         }
         let (ty, list) = match op.response {
@@ -241,7 +266,7 @@ impl Walker<'_> {
             item.ty = format!("list of {}", item.ty);
         }
         self.items.insert(child.clone(), item);
-        self.children(&child, ty, Side::Response);
+        self.children(&child, ty);
     }
 
     /// Component schemas nothing above reached, such as the error envelope,
@@ -272,22 +297,18 @@ impl Walker<'_> {
     }
 
     /// Items below a slot of type `id`: fields of an object, values of an
-    /// enum, members of a union. Resources other than the root are only
-    /// named, never walked again: they have their own root.
-    fn children(&mut self, key: &Key, id: TypeId, side: Side) {
-        let id = unwrap(self.ir, id);
+    /// enum, members of a union, event types of the event payload. Resources
+    /// other than the root are only named, never walked again: they have
+    /// their own root. Each item's side is the usage of the type it is in.
+    fn children(&mut self, key: &Key, id: TypeId) {
+        let id = self.ir.unwrap(id);
         if self.stack.contains(&id) {
             return;
         }
         self.seen.insert(id);
+        let side = Side::of(self.ir.usage(id));
         match &self.ir.get(id).kind {
-            TypeKind::Struct(def) if def.resource.is_none() || key.path.is_empty() => {
-                self.stack.push(id);
-                for field in &def.fields {
-                    self.field(key, field, side);
-                }
-                self.stack.pop();
-            }
+            TypeKind::Struct(def) if def.resource.is_some() && !key.path.is_empty() => return,
             TypeKind::Enum(def) => {
                 for v in &def.variants {
                     let item = Item {
@@ -300,25 +321,29 @@ impl Walker<'_> {
                     };
                     self.items.insert(key.value(&v.wire_name), item);
                 }
-            }
-            TypeKind::EventPayload(def) => {
-                for v in &def.variants {
-                    let item = self.item(Kind::EventType, side, v.object, true, false, None);
-                    self.items.insert(key.value(&v.wire_name), item);
-                }
-            }
-            TypeKind::Union(def) => {
-                self.stack.push(id);
-                for (name, ty) in &def.variants {
-                    let child = key.child(name);
-                    let item = self.item(Kind::Variant, side, *ty, true, false, None);
-                    self.items.insert(child.clone(), item);
-                    self.children(&child, *ty, side);
-                }
-                self.stack.pop();
+                return;
             }
             _ => {}
         }
+        self.stack.push(id);
+        for child in self.ir.children(id) {
+            match child.edge {
+                Edge::Field(field) => self.field(key, field, side),
+                Edge::Member(name) => {
+                    let child_key = key.child(name);
+                    let item = self.item(Kind::Variant, side, child.ty, true, false, None);
+                    self.items.insert(child_key.clone(), item);
+                    self.children(&child_key, child.ty);
+                }
+                Edge::Event(v) => {
+                    let item = self.item(Kind::EventType, side, v.object, true, false, None);
+                    self.items.insert(key.value(&v.wire_name), item);
+                }
+                // `unwrap` above leaves no wrapper.
+                Edge::Element | Edge::Value | Edge::Expanded | Edge::Emptyable => {}
+            }
+        }
+        self.stack.pop();
     }
 
     fn field(&mut self, key: &Key, field: &Field, side: Side) {
@@ -332,40 +357,22 @@ impl Walker<'_> {
             field.docs.clone(),
         );
         self.items.insert(child.clone(), item);
-        self.children(&child, field.ty, side);
+        self.children(&child, field.ty);
     }
 }
 
 /// Named types that some other type has a field or member of.
 fn referenced(ir: &Ir) -> BTreeSet<TypeId> {
     let mut out = BTreeSet::new();
-    for (id, entry) in ir.types.iter().enumerate() {
-        let inner: Vec<TypeId> = match &entry.kind {
-            TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty).collect(),
-            TypeKind::Union(u) => u.variants.iter().map(|(_, t)| *t).collect(),
-            _ => continue,
-        };
-        out.extend(
-            inner
-                .into_iter()
-                .map(|t| unwrap(ir, t))
-                .filter(|t| t.0 != id),
-        );
+    for id in ir.ids() {
+        let inner = ir
+            .children(id)
+            .filter(|c| matches!(c.edge, Edge::Field(_) | Edge::Member(_)))
+            .map(|c| ir.unwrap(c.ty))
+            .filter(|t| *t != id);
+        out.extend(inner);
     }
     out
-}
-
-/// The named type inside arrays, maps and the expandable/emptyable wrappers.
-fn unwrap(ir: &Ir, mut id: TypeId) -> TypeId {
-    loop {
-        match ir.get(id).kind {
-            TypeKind::Array(t)
-            | TypeKind::Map(t)
-            | TypeKind::Expandable(t)
-            | TypeKind::Emptyable(t) => id = t,
-            _ => return id,
-        }
-    }
 }
 
 /// A type in words. Inline objects and enums are `object` and `enum`, not
@@ -384,7 +391,6 @@ pub fn describe(ir: &Ir, id: TypeId) -> String {
         TypeKind::Emptyable(t) => format!("{} or \"\"", describe(ir, *t)),
         TypeKind::Json => "JSON value".to_owned(),
         TypeKind::EventPayload(_) => "event object".to_owned(),
-        TypeKind::Pending => "unconverted".to_owned(),
     }
 }
 

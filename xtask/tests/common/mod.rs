@@ -43,7 +43,7 @@ impl TempRoot {
             .join(format!("xtask-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(path.join("spec/cache")).unwrap();
-        let pin = generator::source::Pin {
+        let pin = xtask::source::Pin {
             release: "v524".to_owned(),
             file: "openapi/spec3.yaml".to_owned(),
             sha256: V524_SHA256.to_owned(),

@@ -2,11 +2,55 @@
 //! names a release and its checksum, and the file is looked up in this order:
 //! an explicit path, the `STRIPE_OPENAPI_SPEC` variable, the git-ignored cache
 //! under `spec/cache/`. Downloading into the cache is the caller's last resort.
+//!
+//! This is a command-line concern: the generator library only ever sees the
+//! spec's text and a [`Provenance`] for the headers it writes.
 
-use crate::Error;
+use generator::Provenance;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+
+/// Why a spec file or the pin could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A spec file does not have the checksum its pin promises.
+    #[error(
+        "{path}: sha256 mismatch\n  expected {expected} (pinned release {release})\n  found    {actual}"
+    )]
+    Checksum {
+        path: PathBuf,
+        release: String,
+        expected: String,
+        actual: String,
+    },
+    /// The pin manifest under `spec/` is malformed.
+    #[error("{path}: {message}")]
+    Manifest { path: PathBuf, message: String },
+    /// A spec file is not UTF-8 text.
+    #[error("{path}: not UTF-8 text: {source}")]
+    NotText {
+        path: PathBuf,
+        #[source]
+        source: std::string::FromUtf8Error,
+    },
+    /// Reading a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
 
 /// The environment variable naming a spec file.
 pub const SPEC_ENV: &str = "STRIPE_OPENAPI_SPEC";
@@ -94,9 +138,19 @@ pub struct SpecFile {
     pub path: PathBuf,
     pub text: String,
     pub sha256: String,
-    pub origin: Origin,
     /// The pinned release when the checksum matches the pin, else `None`.
     pub release: Option<String>,
+}
+
+impl SpecFile {
+    /// Where the spec came from, as the generated files' headers say it.
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
+            file: self.path.display().to_string(),
+            release: self.release.clone(),
+            sha256: self.sha256.clone(),
+        }
+    }
 }
 
 /// Finds the spec: `explicit`, then `env` (the value of `STRIPE_OPENAPI_SPEC`),
@@ -136,17 +190,14 @@ pub fn read_checked(pin: &Pin, path: &Path, origin: Origin) -> Result<SpecFile, 
             actual: sha256,
         });
     }
-    let text = String::from_utf8(bytes).map_err(|e| Error::Parse {
-        file: path.display().to_string(),
-        line: 0,
-        column: 0,
-        message: format!("not UTF-8 text: {e}"),
+    let text = String::from_utf8(bytes).map_err(|source| Error::NotText {
+        path: path.to_owned(),
+        source,
     })?;
     Ok(SpecFile {
         path: path.to_owned(),
         text,
         sha256,
-        origin,
         release: pinned.then(|| pin.release.clone()),
     })
 }
