@@ -74,7 +74,7 @@ fn peak_over_text(text: &str, file: &str) -> f64 {
     let before = status_kib("VmRSS");
     let spec = generator::load::parse_spec(text, file).unwrap();
     let peak = status_kib("VmHWM");
-    let schemas = spec.components.map_or(0, |c| c.schemas.len());
+    let schemas = spec.component_names().count();
     let ratio = (peak - before) as f64 * 1024.0 / text.len() as f64;
     println!(
         "{file}: {} MB, {schemas} schemas, peak {} MB above the text ({ratio:.1}x)",

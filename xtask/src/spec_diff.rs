@@ -172,11 +172,11 @@ impl Snapshot {
             }),
             // An API older than the product has no portion: compare as empty.
             Err(Error::EmptyPortion { .. }) => {
-                let api = generator::load::parse_spec(text, file)?;
+                let spec = generator::load::parse_spec(text, file)?;
                 Ok(Snapshot {
                     portion: portion.name.clone(),
                     items: BTreeMap::new(),
-                    info: info(api.info.version, false),
+                    info: info(spec.api_version().to_owned(), false),
                 })
             }
             Err(e) => Err(e),
