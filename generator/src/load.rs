@@ -430,6 +430,19 @@ mod tests {
         );
     }
 
+    /// Few aliases, each of a long string: within the node budget, but
+    /// 100 MB of text once expanded.
+    #[test]
+    fn aliases_of_a_long_string_are_refused_before_the_json_grows_past_bounds() {
+        let mut text = format!("a: &s {}\nb: [", "x".repeat(10_000));
+        text.push_str(&"*s, ".repeat(10_000));
+        text.push_str("*s]\n");
+        let err = parse_spec(&text, "bomb.yaml").unwrap_err().to_string();
+        // serde_yaml places an alias's node where its anchor is.
+        assert!(err.starts_with("bomb.yaml:1:4: "), "{err}");
+        assert!(err.ends_with("bytes of JSON (an alias bomb?)"), "{err}");
+    }
+
     #[test]
     fn not_an_openapi_document_is_a_parse_error() {
         let err = parse_spec("just: a map\n", "x.yaml").unwrap_err();

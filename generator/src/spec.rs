@@ -59,8 +59,6 @@ pub struct StripeExt {
     pub resource_id: Option<String>,
     /// `x-expansionResources`: component schema names an expandable field can expand to.
     pub expansion_resources: Vec<String>,
-    /// `x-stripeBypassValidation`: Stripe may send enum values the spec does not list.
-    pub bypass_validation: bool,
 }
 
 impl StripeExt {
@@ -86,10 +84,6 @@ impl StripeExt {
                 .and_then(|v| v.as_str())
                 .map(str::to_owned),
             expansion_resources,
-            bypass_validation: ext
-                .get("x-stripeBypassValidation")
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false),
         }
     }
 }

@@ -34,12 +34,20 @@ pub const MAX_DEPTH: usize = 64;
 /// which no alias-free document exceeds.
 pub const MIN_NODE_BUDGET: usize = 50_000;
 
+/// How many bytes of JSON a transcoded document may take per byte of its
+/// node budget. Without aliases JSON is at most 6 bytes per byte of YAML
+/// (a control character escaped as `\u0001`); aliases of long strings
+/// stay within the node budget but could otherwise repeat each string
+/// thousands of times.
+const JSON_PER_BYTE: usize = 8;
+
 /// What the scan refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     DuplicateKey(String),
     TooDeep(usize),
     TooManyNodes(usize),
+    TooLong(usize),
     Tag(String),
 }
 
@@ -51,6 +59,10 @@ impl fmt::Display for Problem {
             Problem::TooManyNodes(budget) => write!(
                 f,
                 "YAML aliases expand the document past {budget} nodes (an alias bomb?)"
+            ),
+            Problem::TooLong(limit) => write!(
+                f,
+                "YAML aliases expand the document past {limit} bytes of JSON (an alias bomb?)"
             ),
             Problem::Tag(tag) => write!(f, "the YAML tag `!{tag}` is not supported"),
         }
@@ -92,6 +104,7 @@ fn walk<'de, D: Deserializer<'de>>(
         nodes_left: budget,
         problem: None,
         out,
+        out_limit: budget.saturating_mul(JSON_PER_BYTE),
     };
     let root = Node {
         state: &mut state,
@@ -109,6 +122,8 @@ struct Scan {
     problem: Option<Problem>,
     /// The JSON written so far, when transcoding.
     out: Option<Vec<u8>>,
+    /// How long the JSON may grow.
+    out_limit: usize,
 }
 
 impl Scan {
@@ -169,6 +184,9 @@ impl Scan {
     }
 
     fn count<E: de::Error>(&mut self) -> Result<(), E> {
+        if self.out.as_ref().is_some_and(|o| o.len() > self.out_limit) {
+            return Err(self.fail(Problem::TooLong(self.out_limit)));
+        }
         match self.nodes_left.checked_sub(1) {
             Some(left) => {
                 self.nodes_left = left;
