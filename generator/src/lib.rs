@@ -2,7 +2,8 @@
 //!
 //! The pipeline is load -> select -> IR -> emit:
 //!
-//! * [`load`] parses YAML or JSON into `openapiv3` types, with file:line:col errors;
+//! * [`load`] indexes YAML or JSON text into a [`spec::Spec`] that types the
+//!   parts it is asked for into `openapiv3`, with file:line:col errors;
 //! * [`select`] picks a [`Portion`] of the API (operations under a path
 //!   prefix, schemas in a namespace, and what they reference);
 //! * [`convert`] turns the selection into the [`ir::Ir`], plain data;
@@ -46,7 +47,7 @@ pub struct Generated {
 pub fn build_ir(text: &str, file: &str, portion: &Portion) -> Result<ir::Ir, Error> {
     // Parsing and conversion recurse as deep as the spec nests.
     stack::on_large_stack(|| {
-        let spec = spec::Spec::new(load::parse_on_this_stack(text, file)?);
+        let spec = load::parse_on_this_stack(text, file)?;
         let selection = select::select(&spec, portion)?;
         convert::convert(&spec, portion, &selection)
     })

@@ -1,10 +1,18 @@
-//! Loading a spec file: YAML or JSON text into an `openapiv3::OpenAPI`, with
-//! parse errors that carry the file, line and column.
+//! Loading a spec file: YAML or JSON text into a [`Spec`] that types its
+//! schemas and path items into `openapiv3` only when they are first used,
+//! with parse errors that carry the file, line and column.
 
+use crate::spec::{Pointer, Spec};
 use crate::Error;
-use openapiv3::OpenAPI;
+use indexmap::IndexMap;
 use scan::Problem;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::ops::Range;
 
+mod locate;
 mod scan;
 mod yaml_flow;
 
@@ -13,36 +21,187 @@ pub use yaml_flow::MAX_FLOW_DEPTH;
 
 /// Parses spec text. `file` only names the input in error messages.
 ///
-/// JSON is detected by its first non-blank character and parsed with
-/// serde_json, whose errors carry exact positions; everything else goes
-/// through serde_yaml, which accepts JSON too but reports it less precisely.
-///
-/// Each parser reads the text twice: a first pass (`scan`) refuses
-/// duplicate keys, nesting deeper than [`MAX_DEPTH`] and YAML aliases that
-/// expand past one node per byte of text (or [`MIN_NODE_BUDGET`]), then the
-/// second pass builds the `OpenAPI` value. The first pass keeps only the
-/// keys of the mappings it is inside, so memory stays that of the parser.
-/// YAML is first checked for flow collections nested deeper than
-/// [`MAX_FLOW_DEPTH`], which would make libyaml itself quadratic.
-pub fn parse_spec(text: &str, file: &str) -> Result<OpenAPI, Error> {
+/// JSON is detected by its first non-blank character; everything else is
+/// YAML. A first pass (`scan`) refuses duplicate keys, nesting deeper than
+/// [`MAX_DEPTH`] and YAML aliases that expand past one node per byte of
+/// text (or [`MIN_NODE_BUDGET`]); for YAML the same pass writes the
+/// document out as compact JSON. The second pass only finds where each
+/// schema, path item, parameter and request body lies in the JSON text:
+/// [`Spec`] types one when it is first asked for, so a spec costs the
+/// memory of its text plus that of the part a portion uses. YAML is first
+/// checked for flow collections nested deeper than [`MAX_FLOW_DEPTH`],
+/// which would make libyaml itself quadratic.
+pub fn parse_spec<'t>(text: &'t str, file: &str) -> Result<Spec<'t>, Error> {
     crate::stack::on_large_stack(|| parse_on_this_stack(text, file))
 }
 
 /// [`parse_spec`] for a caller already on the generator's own stack.
-pub(crate) fn parse_on_this_stack(text: &str, file: &str) -> Result<OpenAPI, Error> {
-    if text.trim_start().starts_with('{') {
-        parse_json(text, file)
+pub(crate) fn parse_on_this_stack<'t>(text: &'t str, file: &str) -> Result<Spec<'t>, Error> {
+    let doc = if text.trim_start().starts_with('{') {
+        parse_json(text, file)?
     } else {
-        parse_yaml(text, file)
-    }
+        parse_yaml(text, file)?
+    };
+    Spec::index(doc)
 }
 
-fn parse_json(text: &str, file: &str) -> Result<OpenAPI, Error> {
+fn parse_json<'t>(text: &'t str, file: &str) -> Result<Document<'t>, Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     if let Err((e, problem)) = scan::scan(&mut de, text.len()) {
         return Err(json_error(text, file, &e, problem));
     }
-    serde_json::from_str(text).map_err(|e| json_error(text, file, &e, None))
+    Ok(Document {
+        json: Cow::Borrowed(text),
+        yaml: None,
+        file: file.to_owned(),
+    })
+}
+
+fn parse_yaml<'t>(text: &'t str, file: &str) -> Result<Document<'t>, Error> {
+    if let Some(offset) = yaml_flow::too_deep(text) {
+        let (line, column) = line_col(text, offset);
+        return Err(Error::Parse {
+            file: file.to_owned(),
+            line,
+            column,
+            message: Problem::TooDeep(MAX_FLOW_DEPTH).to_string(),
+        });
+    }
+    let de = serde_yaml::Deserializer::from_str(text);
+    let json = scan::transcode(de, text.len()).map_err(|(e, p)| yaml_error(file, &e, p))?;
+    Ok(Document {
+        json: Cow::Owned(json),
+        yaml: Some(text),
+        file: file.to_owned(),
+    })
+}
+
+/// A spec as JSON text: the input itself, or the JSON its YAML was
+/// transcoded to, which is then kept beside it to locate errors.
+pub(crate) struct Document<'t> {
+    json: Cow<'t, str>,
+    yaml: Option<&'t str>,
+    file: String,
+}
+
+/// The top of an OpenAPI document: what [`Spec`] indexes, each value left
+/// as text (`V` = `&RawValue`) or skipped (`V` = `IgnoredAny`, to locate an
+/// error in YAML). Keys openapiv3 reads as extensions (`x-...`) are dropped
+/// from `paths` by the caller.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "V: Deserialize<'de>"))]
+pub(crate) struct Skeleton<V> {
+    pub openapi: V,
+    pub info: V,
+    pub paths: IndexMap<String, V>,
+    pub components: Option<Components<V>>,
+}
+
+/// The component sections the generator looks up.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "V: Deserialize<'de>"))]
+pub(crate) struct Components<V> {
+    #[serde(default = "IndexMap::new")]
+    pub schemas: IndexMap<String, V>,
+    #[serde(default = "IndexMap::new")]
+    pub parameters: IndexMap<String, V>,
+    #[serde(default = "IndexMap::new", rename = "requestBodies")]
+    pub request_bodies: IndexMap<String, V>,
+}
+
+impl<'t> Document<'t> {
+    /// The JSON text.
+    pub(crate) fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// The skeleton of the document, with each value's byte range in the
+    /// JSON text.
+    pub(crate) fn skeleton(&self) -> Result<Skeleton<Range<usize>>, Error> {
+        let json: &str = &self.json;
+        let skeleton: Skeleton<&RawValue> = match serde_json::from_str(json) {
+            Ok(skeleton) => skeleton,
+            Err(e) => return Err(self.skeleton_error(&e)),
+        };
+        let range = |raw: &RawValue| {
+            let start = raw.get().as_ptr() as usize - json.as_ptr() as usize;
+            start..start + raw.get().len()
+        };
+        let ranges = |map: IndexMap<String, &RawValue>| {
+            map.into_iter().map(|(k, v)| (k, range(v))).collect()
+        };
+        Ok(Skeleton {
+            openapi: range(skeleton.openapi),
+            info: range(skeleton.info),
+            paths: ranges(skeleton.paths),
+            components: skeleton.components.map(|c| Components {
+                schemas: ranges(c.schemas),
+                parameters: ranges(c.parameters),
+                request_bodies: ranges(c.request_bodies),
+            }),
+        })
+    }
+
+    /// A skeleton that does not deserialize: located in the YAML when the
+    /// input was YAML.
+    fn skeleton_error(&self, e: &serde_json::Error) -> Error {
+        let Some(yaml) = self.yaml else {
+            return json_error(&self.json, &self.file, e, None);
+        };
+        match serde_yaml::from_str::<Skeleton<IgnoredAny>>(yaml) {
+            Err(e) => yaml_error(&self.file, &e, None),
+            Ok(_) => self.unlocated(e, &Pointer::root()),
+        }
+    }
+
+    /// Deserializes the value at `range` of the JSON text, which lies at
+    /// `path` (keys from the root) in the document.
+    pub(crate) fn typed<T: DeserializeOwned>(
+        &self,
+        range: Range<usize>,
+        path: &[&str],
+    ) -> Result<T, Error> {
+        let json: &str = &self.json;
+        let e = match serde_json::from_str(&json[range]) {
+            Ok(value) => return Ok(value),
+            Err(e) => e,
+        };
+        let pointer = path.iter().fold(Pointer::root(), |p, key| p.push(key));
+        let at = |mut error: Error| {
+            if let Error::Parse { message, .. } = &mut error {
+                *message = format!("{message} (in {pointer})");
+            }
+            error
+        };
+        match self.yaml {
+            // serde_json's position is relative to the value: the document
+            // is read again up to it, for a position in the file.
+            None => match locate::json::<T>(json, path) {
+                Err(e) => Err(at(json_error(json, &self.file, &e, None))),
+                Ok(_) => Err(self.unlocated(&e, &pointer)),
+            },
+            // serde_yaml reads a scalar as a string wherever a string is
+            // expected (`version: 1.0`), which JSON does not: the item is
+            // read from the YAML, which either succeeds as it always did or
+            // fails with the YAML position.
+            Some(yaml) => match locate::yaml::<T>(yaml, path) {
+                Ok(Some(value)) => Ok(value),
+                Ok(None) => Err(self.unlocated(&e, &pointer)),
+                Err(e) => Err(at(yaml_error(&self.file, &e, None))),
+            },
+        }
+    }
+
+    /// An error the located second reading did not reproduce, which would
+    /// be a bug in this module: reported with its pointer and no position.
+    fn unlocated(&self, e: &serde_json::Error, pointer: &Pointer) -> Error {
+        Error::Parse {
+            file: self.file.clone(),
+            line: 0,
+            column: 0,
+            message: format!("{} (in {pointer})", strip_position(&e.to_string())),
+        }
+    }
 }
 
 fn json_error(text: &str, file: &str, e: &serde_json::Error, problem: Option<Problem>) -> Error {
@@ -57,23 +216,6 @@ fn json_error(text: &str, file: &str, e: &serde_json::Error, problem: Option<Pro
         column,
         message: problem.map_or_else(|| strip_position(&e.to_string()), |p| p.to_string()),
     }
-}
-
-fn parse_yaml(text: &str, file: &str) -> Result<OpenAPI, Error> {
-    if let Some(offset) = yaml_flow::too_deep(text) {
-        let (line, column) = line_col(text, offset);
-        return Err(Error::Parse {
-            file: file.to_owned(),
-            line,
-            column,
-            message: Problem::TooDeep(MAX_FLOW_DEPTH).to_string(),
-        });
-    }
-    let de = serde_yaml::Deserializer::from_str(text);
-    if let Err((e, problem)) = scan::scan(de, text.len()) {
-        return Err(yaml_error(file, &e, problem));
-    }
-    serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e, None))
 }
 
 fn yaml_error(file: &str, e: &serde_yaml::Error, problem: Option<Problem>) -> Error {
@@ -218,13 +360,87 @@ mod tests {
         for (text, file) in cases {
             let parse = move || {
                 parse_on_this_stack(&text, file)
-                    .map(|_| ())
+                    .map(drop)
                     .map_err(|e| e.to_string())
             };
             let thread = std::thread::Builder::new().stack_size(2 << 20).spawn(parse);
             let message = thread.unwrap().join().unwrap().unwrap_err();
             assert!(message.contains("levels deep"), "{message}");
         }
+    }
+
+    /// The body of a small spec whose one schema is `schema`, in YAML.
+    fn yaml_spec(version: &str, schema: &str) -> String {
+        format!(
+            "openapi: 3.0.0\ninfo:\n  title: t\n  version: {version}\npaths: {{}}\ncomponents:\n  schemas:\n    ok:\n      type: string\n    bad:\n{schema}"
+        )
+    }
+
+    #[test]
+    fn a_schema_that_does_not_type_names_its_yaml_position_and_pointer() {
+        let text = yaml_spec("'1'", "      type: object\n      properties: [1, 2]\n");
+        let spec = parse_spec(&text, "s.yaml").unwrap();
+        assert!(spec.component("ok").unwrap().is_some());
+        let err = spec.component("bad").unwrap_err();
+        // serde_yaml places errors inside untagged enums (openapiv3's
+        // `ReferenceOr`) at the enclosing mapping, as it always did.
+        let Error::Parse { line: 8.., .. } = err else {
+            panic!("{err}")
+        };
+        let err = err.to_string();
+        assert!(err.starts_with("s.yaml:"), "{err}");
+        assert!(err.ends_with("(in #/components/schemas/bad)"), "{err}");
+    }
+
+    #[test]
+    fn a_schema_that_does_not_type_names_its_json_position_and_pointer() {
+        let text = "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"},\n\"paths\": {},\n\"components\": {\"schemas\": {\n  \"a/b\": {\"type\": \"object\", \"required\": 7}}}}";
+        let spec = parse_spec(text, "s.json").unwrap();
+        let err = spec.component("a/b").unwrap_err().to_string();
+        assert!(err.starts_with("s.json:4:"), "{err}");
+        assert!(err.ends_with("(in #/components/schemas/a~1b)"), "{err}");
+    }
+
+    /// serde_yaml reads any scalar where a string is expected; JSON does
+    /// not, so such an item is read from the YAML as it always was.
+    #[test]
+    fn a_yaml_number_where_a_string_is_expected_reads_as_its_text() {
+        let text = yaml_spec("1.10", "      type: string\n");
+        let spec = parse_spec(&text, "s.yaml").unwrap();
+        assert_eq!(spec.api_version(), "1.10");
+    }
+
+    #[test]
+    fn a_custom_yaml_tag_is_refused_where_it_stands() {
+        let err =
+            parse_spec(&yaml_spec("'1'", "      type: !thing string\n"), "s.yaml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s.yaml:11:13: the YAML tag `!thing` is not supported"
+        );
+    }
+
+    #[test]
+    fn yaml_is_transcoded_to_the_json_serde_yaml_resolves() {
+        let text = "a: [1, -2, 1.5, .inf, true, null, ~, '3', yes, 0x10]\n200: {}\n";
+        let json = scan::transcode(serde_yaml::Deserializer::from_str(text), text.len()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"a":[1,-2,1.5,".inf",true,null,null,"3","yes",16],"200":{}}"#
+        );
+    }
+
+    /// Few aliases, each of a long string: within the node budget, but
+    /// 100 MB of text once expanded.
+    #[test]
+    fn aliases_of_a_long_string_are_refused_before_the_json_grows_past_bounds() {
+        let mut text = format!("a: &s {}\nb: [", "x".repeat(10_000));
+        text.push_str(&"*s, ".repeat(10_000));
+        text.push_str("*s]\n");
+        let err = parse_spec(&text, "bomb.yaml").unwrap_err().to_string();
+        // serde_yaml places an alias's node where its anchor is.
+        assert!(err.starts_with("bomb.yaml:1:4: "), "{err}");
+        assert!(err.ends_with("bytes of JSON (an alias bomb?)"), "{err}");
     }
 
     #[test]

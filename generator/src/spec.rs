@@ -3,12 +3,18 @@
 //! Every `$ref` is looked up here, and Stripe's `x-` extensions are read here
 //! once, so the converters never touch raw extension maps or reference strings.
 
+use crate::load::Document;
 use crate::Error;
+use indexmap::IndexMap;
 use openapiv3::{
-    OpenAPI, Parameter, ReferenceOr, RequestBody, Schema, SchemaData, SchemaKind, Type,
+    Parameter, PathItem, ReferenceOr, RequestBody, Schema, SchemaData, SchemaKind, Type,
 };
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use std::borrow::Borrow;
 use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -18,6 +24,11 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 pub struct Pointer(String);
 
 impl Pointer {
+    /// The pointer of the whole document.
+    pub fn root() -> Self {
+        Pointer("#".to_owned())
+    }
+
     /// The pointer of a component schema.
     pub fn schema(name: &str) -> Self {
         Pointer("#/components/schemas".to_owned()).push(name)
@@ -48,8 +59,6 @@ pub struct StripeExt {
     pub resource_id: Option<String>,
     /// `x-expansionResources`: component schema names an expandable field can expand to.
     pub expansion_resources: Vec<String>,
-    /// `x-stripeBypassValidation`: Stripe may send enum values the spec does not list.
-    pub bypass_validation: bool,
 }
 
 impl StripeExt {
@@ -75,10 +84,6 @@ impl StripeExt {
                 .and_then(|v| v.as_str())
                 .map(str::to_owned),
             expansion_resources,
-            bypass_validation: ext
-                .get("x-stripeBypassValidation")
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false),
         }
     }
 }
@@ -91,33 +96,154 @@ pub struct Resolved<'a> {
     pub schema: &'a Schema,
 }
 
-/// The parsed spec plus lookup helpers.
-pub struct Spec {
-    pub api: OpenAPI,
+/// A value of the spec, kept as the range of its JSON text until it is
+/// first asked for, then typed once.
+struct Lazy<T> {
+    range: Range<usize>,
+    typed: OnceLock<T>,
 }
 
-impl Spec {
-    pub fn new(api: OpenAPI) -> Self {
-        Spec { api }
+impl<T: DeserializeOwned> Lazy<T> {
+    fn new(range: Range<usize>) -> Self {
+        Lazy {
+            range,
+            typed: OnceLock::new(),
+        }
+    }
+
+    /// The typed value; `path` (its keys from the root) locates errors.
+    fn get(&self, doc: &Document<'_>, path: &[&str]) -> Result<&T, Error> {
+        if let Some(typed) = self.typed.get() {
+            return Ok(typed);
+        }
+        let typed = doc.typed(self.range.clone(), path)?;
+        Ok(self.typed.get_or_init(|| typed))
+    }
+}
+
+/// A lazily typed section of the spec, by key in spec order.
+type Section<T> = IndexMap<String, Lazy<ReferenceOr<T>>>;
+
+/// The spec plus lookup helpers. Schemas, path items, parameters and
+/// request bodies are typed into `openapiv3` on first use: a portion pays
+/// for the part of the spec it selects, not for all of it.
+pub struct Spec<'t> {
+    doc: Document<'t>,
+    version: String,
+    schemas: Section<Schema>,
+    paths: Section<PathItem>,
+    parameters: Section<Parameter>,
+    request_bodies: Section<RequestBody>,
+}
+
+/// Counts only: the spec's text is long.
+impl fmt::Debug for Spec<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Spec")
+            .field("api_version", &self.version)
+            .field("schemas", &self.schemas.len())
+            .field("paths", &self.paths.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What selection reads of every schema, without typing the schema.
+#[derive(Deserialize)]
+struct Head {
+    #[serde(rename = "$ref")]
+    reference: Option<serde_json::Value>,
+    #[serde(rename = "x-resourceId")]
+    resource_id: Option<serde_json::Value>,
+}
+
+impl<'t> Spec<'t> {
+    /// Indexes a loaded document, typing only `openapi` and `info`.
+    pub(crate) fn index(doc: Document<'t>) -> Result<Self, Error> {
+        let skeleton = doc.skeleton()?;
+        let _: String = doc.typed(skeleton.openapi, &["openapi"])?;
+        let info: openapiv3::Info = doc.typed(skeleton.info, &["info"])?;
+        fn section<T: DeserializeOwned>(map: IndexMap<String, Range<usize>>) -> Section<T> {
+            map.into_iter().map(|(k, r)| (k, Lazy::new(r))).collect()
+        }
+        // openapiv3 reads `x-` keys of `paths` as extensions, not paths.
+        let mut paths = skeleton.paths;
+        paths.retain(|path, _| !path.starts_with("x-"));
+        let components = skeleton.components;
+        let (schemas, parameters, request_bodies) = match components {
+            Some(c) => (c.schemas, c.parameters, c.request_bodies),
+            None => Default::default(),
+        };
+        Ok(Spec {
+            doc,
+            version: info.version,
+            schemas: section(schemas),
+            paths: section(paths),
+            parameters: section(parameters),
+            request_bodies: section(request_bodies),
+        })
     }
 
     /// The Stripe API version the spec describes (`info.version`).
     pub fn api_version(&self) -> &str {
-        &self.api.info.version
+        &self.version
     }
 
-    /// Looks up a component schema by name.
-    pub fn component(&self, name: &str) -> Option<&ReferenceOr<Schema>> {
-        self.api.components.as_ref()?.schemas.get(name)
+    /// Looks up a component schema by name, typing it on first use.
+    pub fn component(&self, name: &str) -> Result<Option<&ReferenceOr<Schema>>, Error> {
+        let Some(lazy) = self.schemas.get(name) else {
+            return Ok(None);
+        };
+        lazy.get(&self.doc, &["components", "schemas", name])
+            .map(Some)
+    }
+
+    /// A component schema the selection has already typed (every schema
+    /// it selected), or `None`.
+    pub fn selected_component(&self, name: &str) -> Option<&ReferenceOr<Schema>> {
+        self.schemas.get(name)?.typed.get()
     }
 
     /// Names of all component schemas, in spec order.
     pub fn component_names(&self) -> impl Iterator<Item = &str> {
-        self.api
-            .components
-            .iter()
-            .flat_map(|c| c.schemas.keys())
-            .map(String::as_str)
+        self.schemas.keys().map(String::as_str)
+    }
+
+    /// The `x-resourceId` of a component schema that is not a `$ref`,
+    /// read without typing the whole schema.
+    pub fn resource_id(&self, name: &str) -> Result<Option<String>, Error> {
+        let Some(lazy) = self.schemas.get(name) else {
+            return Ok(None);
+        };
+        if let Some(typed) = lazy.typed.get() {
+            return Ok(typed
+                .as_item()
+                .and_then(|s| StripeExt::of(&s.schema_data).resource_id));
+        }
+        let Ok(head) = serde_json::from_str::<Head>(&self.doc.json()[lazy.range.clone()]) else {
+            // Not even a mapping: typing it reports why, with its position.
+            return Ok(self
+                .component(name)?
+                .and_then(ReferenceOr::as_item)
+                .and_then(|s| StripeExt::of(&s.schema_data).resource_id));
+        };
+        // openapiv3 reads a mapping with a string `$ref` as a reference.
+        if head.reference.is_some_and(|r| r.is_string()) {
+            return Ok(None);
+        }
+        Ok(head.resource_id.and_then(|v| v.as_str().map(str::to_owned)))
+    }
+
+    /// The spec's paths, in spec order.
+    pub fn path_names(&self) -> impl Iterator<Item = &str> {
+        self.paths.keys().map(String::as_str)
+    }
+
+    /// A path item, typed on first use.
+    pub fn path_item(&self, path: &str) -> Result<Option<&ReferenceOr<PathItem>>, Error> {
+        let Some(lazy) = self.paths.get(path) else {
+            return Ok(None);
+        };
+        lazy.get(&self.doc, &["paths", path]).map(Some)
     }
 
     /// The component name a `$ref` string points at, or an error naming `at`.
@@ -156,19 +282,15 @@ impl Spec {
     ) -> Result<Resolved<'a>, Error> {
         let mut target = reference;
         // A chain longer than the number of schemas must be a cycle of pure references.
-        let limit = self.component_names().count() + 1;
+        let limit = self.schemas.len() + 1;
         for _ in 0..limit {
             let name = Self::ref_name(target, at)?;
             let missing = || Error::MissingRef {
                 pointer: at.to_string(),
                 target: target.to_owned(),
             };
-            let (key, found) = self
-                .api
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get_key_value(name))
-                .ok_or_else(missing)?;
+            let (key, _) = self.schemas.get_key_value(name).ok_or_else(missing)?;
+            let found = self.component(key)?.ok_or_else(missing)?;
             match found {
                 ReferenceOr::Item(schema) => {
                     return Ok(Resolved {
@@ -191,9 +313,7 @@ impl Spec {
         item: &'a ReferenceOr<Parameter>,
         at: &Pointer,
     ) -> Result<&'a Parameter, Error> {
-        resolve_in(item, "#/components/parameters/", at, |name| {
-            self.api.components.as_ref()?.parameters.get(name)
-        })
+        self.resolve_in(item, "parameters", &self.parameters, at)
     }
 
     /// Resolves a request body the same way.
@@ -202,30 +322,31 @@ impl Spec {
         item: &'a ReferenceOr<RequestBody>,
         at: &Pointer,
     ) -> Result<&'a RequestBody, Error> {
-        resolve_in(item, "#/components/requestBodies/", at, |name| {
-            self.api.components.as_ref()?.request_bodies.get(name)
-        })
+        self.resolve_in(item, "requestBodies", &self.request_bodies, at)
     }
-}
 
-/// Resolves an item that may be a one-level `$ref` into the components
-/// section whose pointer prefix is `prefix`, looked up by `lookup`.
-fn resolve_in<'a, T>(
-    item: &'a ReferenceOr<T>,
-    prefix: &str,
-    at: &Pointer,
-    lookup: impl FnOnce(&str) -> Option<&'a ReferenceOr<T>>,
-) -> Result<&'a T, Error> {
-    match item {
-        ReferenceOr::Item(found) => Ok(found),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix(prefix)
-            .and_then(lookup)
-            .and_then(ReferenceOr::as_item)
-            .ok_or_else(|| Error::MissingRef {
-                pointer: at.to_string(),
-                target: reference.clone(),
-            }),
+    /// Resolves an item that may be a one-level `$ref` into the components
+    /// section `section`.
+    fn resolve_in<'a, T: DeserializeOwned>(
+        &'a self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        components: &'a Section<T>,
+        at: &Pointer,
+    ) -> Result<&'a T, Error> {
+        let reference = match item {
+            ReferenceOr::Item(found) => return Ok(found),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let missing = || Error::MissingRef {
+            pointer: at.to_string(),
+            target: reference.clone(),
+        };
+        let prefix = format!("#/components/{section}/");
+        let name = reference.strip_prefix(&prefix).ok_or_else(missing)?;
+        let lazy = components.get(name).ok_or_else(missing)?;
+        let found = lazy.get(&self.doc, &["components", section, name])?;
+        found.as_item().ok_or_else(missing)
     }
 }
 

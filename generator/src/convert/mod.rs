@@ -86,7 +86,7 @@ enum Shape {
 }
 
 pub(crate) struct Converter<'a> {
-    spec: &'a Spec,
+    spec: &'a Spec<'a>,
     portion: &'a Portion,
     selection: &'a Selection<'a>,
     types: Vec<Draft>,
@@ -109,7 +109,7 @@ pub(crate) struct Converter<'a> {
 }
 
 impl<'a> Converter<'a> {
-    fn new(spec: &'a Spec, portion: &'a Portion, selection: &'a Selection<'a>) -> Self {
+    fn new(spec: &'a Spec<'a>, portion: &'a Portion, selection: &'a Selection<'a>) -> Self {
         Converter {
             spec,
             portion,
@@ -209,7 +209,11 @@ impl<'a> Converter<'a> {
     fn fix_component_names(&mut self) -> Result<(), Error> {
         let mut resources = Vec::new();
         for schema in &self.selection.schemas {
-            let Some(item) = self.spec.component(schema).and_then(|c| c.as_item()) else {
+            let Some(item) = self
+                .spec
+                .selected_component(schema)
+                .and_then(|c| c.as_item())
+            else {
                 continue;
             };
             let origin = Pointer::schema(schema).to_string();
@@ -334,7 +338,7 @@ fn item_kind(schema: &openapiv3::Schema) -> naming::Kind {
 fn resource_index(spec: &Spec, selection: &Selection<'_>) -> BTreeMap<String, String> {
     let mut index = BTreeMap::new();
     for name in &selection.schemas {
-        let Some(schema) = spec.component(name).and_then(|c| c.as_item()) else {
+        let Some(schema) = spec.selected_component(name).and_then(|c| c.as_item()) else {
             continue;
         };
         if let Some(object) = StripeExt::of(&schema.schema_data).resource_id {

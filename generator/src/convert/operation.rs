@@ -90,13 +90,7 @@ impl Converter<'_> {
             let here = at.push("parameters").push(i);
             out.push((self.spec.parameter(p, &here)?.clone(), here));
         }
-        let item = self
-            .spec
-            .api
-            .paths
-            .paths
-            .get(path)
-            .and_then(|i| i.as_item());
+        let item = self.spec.path_item(path)?.and_then(|i| i.as_item());
         let item_at = Pointer::path(path).push("parameters");
         for (i, p) in item
             .iter()

@@ -73,7 +73,7 @@ impl Converter<'_> {
         let at = Pointer::schema(schema);
         let item = self
             .spec
-            .component(schema)
+            .component(schema)?
             .ok_or_else(|| Error::MissingRef {
                 pointer: at.to_string(),
                 target: schema.to_owned(),
@@ -340,7 +340,11 @@ impl Converter<'_> {
     /// Whether a component is a resource that always carries its id, which
     /// `Expandable` needs to give the id of an expanded object.
     fn is_identified_resource(&self, schema: &str) -> bool {
-        let Some(item) = self.spec.component(schema).and_then(|c| c.as_item()) else {
+        let Some(item) = self
+            .spec
+            .selected_component(schema)
+            .and_then(|c| c.as_item())
+        else {
             return false;
         };
         let SchemaKind::Type(Type::Object(object)) = &item.schema_kind else {

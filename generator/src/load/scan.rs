@@ -13,6 +13,11 @@
 //! The problem is recorded in [`Scan`] and the walk is stopped with a
 //! custom serde error raised while the offending node is being read, so the
 //! parser attaches that node's position.
+//!
+//! [`transcode`] is the same walk writing the document out as compact JSON,
+//! so YAML is read once: what the walk sees is what serde_yaml's
+//! `deserialize_any` resolves (`200` a number, `'200'` and `yes` strings),
+//! and keys are read as text, as a typed map of strings reads them.
 
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 use std::collections::HashSet;
@@ -29,12 +34,21 @@ pub const MAX_DEPTH: usize = 64;
 /// which no alias-free document exceeds.
 pub const MIN_NODE_BUDGET: usize = 50_000;
 
+/// How many bytes of JSON a transcoded document may take per byte of its
+/// node budget. Without aliases JSON is at most 6 bytes per byte of YAML
+/// (a control character escaped as `\u0001`); aliases of long strings
+/// stay within the node budget but could otherwise repeat each string
+/// thousands of times.
+const JSON_PER_BYTE: usize = 8;
+
 /// What the scan refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     DuplicateKey(String),
     TooDeep(usize),
     TooManyNodes(usize),
+    TooLong(usize),
+    Tag(String),
 }
 
 impl fmt::Display for Problem {
@@ -46,37 +60,122 @@ impl fmt::Display for Problem {
                 f,
                 "YAML aliases expand the document past {budget} nodes (an alias bomb?)"
             ),
+            Problem::TooLong(limit) => write!(
+                f,
+                "YAML aliases expand the document past {limit} bytes of JSON (an alias bomb?)"
+            ),
+            Problem::Tag(tag) => write!(f, "the YAML tag `!{tag}` is not supported"),
         }
     }
 }
 
+/// A refusal: the parser's error, which carries the position, and the
+/// problem when the scan raised it.
+pub type Refusal<E> = (E, Option<Problem>);
+
 /// Walks the whole document from `de`, whose text is `text_len` bytes
 /// long. On failure returns the parser's error, which carries the
 /// position, and why the scan refused the input when it was the scan.
-pub fn scan<'de, D: Deserializer<'de>>(
+pub fn scan<'de, D: Deserializer<'de>>(de: D, text_len: usize) -> Result<(), Refusal<D::Error>> {
+    walk(de, text_len, None).map(drop)
+}
+
+/// [`scan`], writing the document out as compact JSON text.
+pub fn transcode<'de, D: Deserializer<'de>>(
     de: D,
     text_len: usize,
-) -> Result<(), (D::Error, Option<Problem>)> {
+) -> Result<String, Refusal<D::Error>> {
+    // Compact JSON is about as long as the YAML it comes from.
+    let out = walk(de, text_len, Some(Vec::with_capacity(text_len)))?;
+    let out = out.unwrap_or_default();
+    // Every byte written is either ASCII punctuation or serde_json's
+    // output for a `&str`, so the text is UTF-8.
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
+fn walk<'de, D: Deserializer<'de>>(
+    de: D,
+    text_len: usize,
+    out: Option<Vec<u8>>,
+) -> Result<Option<Vec<u8>>, Refusal<D::Error>> {
     let budget = text_len.max(MIN_NODE_BUDGET);
     let mut state = Scan {
         budget,
         nodes_left: budget,
         problem: None,
+        out,
+        out_limit: budget.saturating_mul(JSON_PER_BYTE),
     };
     let root = Node {
         state: &mut state,
         depth: 0,
     };
-    root.deserialize(de).map_err(|e| (e, state.problem.take()))
+    match root.deserialize(de) {
+        Ok(()) => Ok(state.out),
+        Err(e) => Err((e, state.problem.take())),
+    }
 }
 
 struct Scan {
     budget: usize,
     nodes_left: usize,
     problem: Option<Problem>,
+    /// The JSON written so far, when transcoding.
+    out: Option<Vec<u8>>,
+    /// How long the JSON may grow.
+    out_limit: usize,
 }
 
 impl Scan {
+    /// Writes punctuation.
+    fn punct(&mut self, byte: u8) {
+        if let Some(out) = &mut self.out {
+            out.push(byte);
+        }
+    }
+
+    /// Writes the comma before an element or key, unless it is the first.
+    fn separate(&mut self) {
+        if let Some(out) = &mut self.out {
+            if !matches!(out.last(), Some(b'[' | b'{')) {
+                out.push(b',');
+            }
+        }
+    }
+
+    /// Writes one scalar as JSON.
+    fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        if let Some(out) = &mut self.out {
+            serde_json::to_writer(out, value).expect("writing to a Vec cannot fail");
+        }
+    }
+
+    /// Writes the end of a container, dropping the comma [`Scan::separate`]
+    /// wrote before the element that did not come.
+    fn close(&mut self, byte: u8) {
+        if let Some(out) = &mut self.out {
+            if out.last() == Some(&b',') {
+                out.pop();
+            }
+            out.push(byte);
+        }
+    }
+
+    /// Writes a float. JSON has no infinity or NaN: they are written as the
+    /// YAML text, a string, which a typed `f64` refuses (and the loader
+    /// then reads that item with serde_yaml, as before).
+    fn float(&mut self, v: f64) {
+        if v.is_finite() {
+            self.json(&v);
+        } else if v.is_nan() {
+            self.json(".nan");
+        } else if v > 0.0 {
+            self.json(".inf");
+        } else {
+            self.json("-.inf");
+        }
+    }
+
     /// Records `problem` and returns the error that stops the walk.
     fn fail<E: de::Error>(&mut self, problem: Problem) -> E {
         let error = E::custom(&problem);
@@ -85,6 +184,9 @@ impl Scan {
     }
 
     fn count<E: de::Error>(&mut self) -> Result<(), E> {
+        if self.out.as_ref().is_some_and(|o| o.len() > self.out_limit) {
+            return Err(self.fail(Problem::TooLong(self.out_limit)));
+        }
         match self.nodes_left.checked_sub(1) {
             Some(left) => {
                 self.nodes_left = left;
@@ -117,8 +219,10 @@ impl Node<'_> {
         }
     }
 
-    fn scalar<E: de::Error>(self) -> Result<(), E> {
-        self.state.count()
+    fn scalar<E: de::Error>(self, write: impl FnOnce(&mut Scan)) -> Result<(), E> {
+        self.state.count()?;
+        write(self.state);
+        Ok(())
     }
 
     /// Counts this container and returns the seed for its children, one
@@ -142,35 +246,35 @@ impl<'de> Visitor<'de> for Node<'_> {
         f.write_str("any YAML or JSON value")
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.scalar()
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.scalar(|s| s.json(&v))
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.scalar()
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.scalar(|s| s.json(&v))
     }
-    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
-        self.scalar()
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<(), E> {
+        self.scalar(|s| s.json(&v))
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.scalar()
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.scalar(|s| s.json(&v))
     }
-    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
-        self.scalar()
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<(), E> {
+        self.scalar(|s| s.json(&v))
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.scalar()
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.scalar(|s| s.float(v))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.scalar()
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.scalar(|s| s.json(v))
     }
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<(), E> {
-        self.scalar()
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<(), E> {
+        self.scalar(|s| s.json(v))
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.scalar()
+        self.scalar(|s| s.json(&()))
     }
     fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.scalar()
+        self.scalar(|s| s.json(&()))
     }
 
     fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
@@ -183,30 +287,43 @@ impl<'de> Visitor<'de> for Node<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut child = self.enter()?;
-        while seq.next_element_seed(child.reborrow())?.is_some() {}
+        child.state.punct(b'[');
+        loop {
+            child.state.separate();
+            if seq.next_element_seed(child.reborrow())?.is_none() {
+                break;
+            }
+        }
+        child.state.close(b']');
         Ok(())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut child = self.enter()?;
+        child.state.punct(b'{');
         let mut seen = HashSet::new();
-        while map
-            .next_key_seed(Key {
+        loop {
+            child.state.separate();
+            let key = Key {
                 node: child.reborrow(),
                 seen: &mut seen,
-            })?
-            .is_some()
-        {
+            };
+            if map.next_key_seed(key)?.is_none() {
+                break;
+            }
+            child.state.punct(b':');
             map.next_value_seed(child.reborrow())?;
         }
+        child.state.close(b'}');
         Ok(())
     }
 
-    /// A YAML tag (`!name value`) arrives as an enum: its value is walked.
+    /// A YAML tag other than the core schema's (`!name value`) arrives as
+    /// an enum. No OpenAPI field takes one, and JSON has no way to carry
+    /// it, so it is refused where it stands.
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
-        let child = self.enter()?;
-        let (de::IgnoredAny, variant) = data.variant()?;
-        de::VariantAccess::newtype_variant_seed(variant, child)
+        let (tag, _) = data.variant::<String>()?;
+        Err(self.state.fail(Problem::Tag(tag)))
     }
 }
 
@@ -220,25 +337,28 @@ struct Key<'s> {
 impl<'de> DeserializeSeed<'de> for Key<'_> {
     type Value = ();
 
+    /// Keys are read as text: a typed map of strings reads YAML's `200`
+    /// and `0x10` as written, not as numbers.
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        de.deserialize_any(self)
+        de.deserialize_str(self)
     }
 }
 
 impl Key<'_> {
-    fn check<E: de::Error>(self, key: String) -> Result<(), E> {
+    fn check<E: de::Error>(self, key: &str) -> Result<(), E> {
         self.node.state.count()?;
-        if self.seen.contains(&key) {
-            return Err(self.node.state.fail(Problem::DuplicateKey(key)));
+        if self.seen.contains(key) {
+            return Err(self.node.state.fail(Problem::DuplicateKey(key.to_owned())));
         }
-        self.seen.insert(key);
+        self.node.state.json(key);
+        self.seen.insert(key.to_owned());
         Ok(())
     }
 }
 
 /// Scalar keys are compared by their text (YAML's `200` and `"200"` are
 /// the same response code). A sequence or mapping used as a key (YAML
-/// `? [a, b]`) is walked but not compared: no OpenAPI map accepts one.
+/// `? [a, b]`) is refused by the parser: no OpenAPI map accepts one.
 impl<'de> Visitor<'de> for Key<'_> {
     type Value = ();
 
@@ -246,37 +366,7 @@ impl<'de> Visitor<'de> for Key<'_> {
         f.write_str("a mapping key")
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.check(v.to_string())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.check(v.to_string())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.check(v.to_string())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.check(v.to_string())
-    }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.check(v.to_owned())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.check("null".to_owned())
-    }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.check("null".to_owned())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        self.node.visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        self.node.visit_map(map)
-    }
-
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
-        self.node.visit_enum(data)
+        self.check(v)
     }
 }

@@ -10,7 +10,7 @@
 //! returns it or a list of it (`GET /v1/events`, `GET /v1/events/{id}`).
 
 use super::Method;
-use crate::spec::{list_item, Pointer, Spec, StripeExt};
+use crate::spec::{list_item, Pointer, Spec};
 use crate::Error;
 use openapiv3::{Operation, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 use std::collections::BTreeSet;
@@ -34,18 +34,22 @@ pub struct Events<'a> {
 
 /// The events a portion selects. A portion with no event type under its
 /// namespace selects nothing, not even the envelope.
-pub fn select<'a>(spec: &'a Spec, namespace: &str) -> Result<Events<'a>, Error> {
-    let types: Vec<String> = event_types(spec)?
+pub fn select<'a>(
+    spec: &'a Spec<'_>,
+    all: &[super::Operation<'a>],
+    namespace: &str,
+) -> Result<Events<'a>, Error> {
+    let types: Vec<String> = event_types(spec, all)?
         .into_iter()
         .filter(|t| t.starts_with(namespace))
         .collect();
     if types.is_empty() {
         return Ok(Events::default());
     }
-    let Some(schema) = envelope_schema(spec) else {
+    let Some(schema) = envelope_schema(spec)? else {
         return Ok(Events::default());
     };
-    let operations = event_operations(spec, &schema);
+    let operations = event_operations(all, &schema);
     Ok(Events {
         types,
         schema: Some(schema),
@@ -54,9 +58,9 @@ pub fn select<'a>(spec: &'a Spec, namespace: &str) -> Result<Events<'a>, Error> 
 }
 
 /// Every value of every `enabled_events` enum in an operation's form body.
-fn event_types(spec: &Spec) -> Result<BTreeSet<String>, Error> {
+fn event_types(spec: &Spec<'_>, all: &[super::Operation<'_>]) -> Result<BTreeSet<String>, Error> {
     let mut out = BTreeSet::new();
-    for (path, method, op) in super::all_operations(spec) {
+    for &(path, method, op) in all {
         let Some(body) = &op.request_body else {
             continue;
         };
@@ -97,24 +101,31 @@ fn string_values(schema: &Schema) -> Vec<String> {
 }
 
 /// The component schema that is the event resource, first by name.
-fn envelope_schema(spec: &Spec) -> Option<String> {
-    spec.component_names()
-        .filter(|name| {
-            spec.component(name)
-                .and_then(ReferenceOr::as_item)
-                .and_then(|s| StripeExt::of(&s.schema_data).resource_id)
-                .is_some_and(|object| object == EVENT_OBJECT)
-        })
-        .min()
-        .map(str::to_owned)
+fn envelope_schema(spec: &Spec<'_>) -> Result<Option<String>, Error> {
+    let mut found: Option<&str> = None;
+    for name in spec.component_names() {
+        if found.is_some_and(|f| f <= name) {
+            continue;
+        }
+        if spec
+            .resource_id(name)?
+            .is_some_and(|object| object == EVENT_OBJECT)
+        {
+            found = Some(name);
+        }
+    }
+    Ok(found.map(str::to_owned))
 }
 
 /// GET operations whose 200 response is the envelope, or a list page of it.
-fn event_operations<'a>(spec: &'a Spec, schema: &str) -> Vec<(String, Method, &'a Operation)> {
+fn event_operations<'a>(
+    all: &[super::Operation<'a>],
+    schema: &str,
+) -> Vec<(String, Method, &'a Operation)> {
     let target = format!("#/components/schemas/{schema}");
-    super::all_operations(spec)
+    all.iter()
         .filter(|(_, method, op)| *method == Method::Get && returns(op, &target))
-        .map(|(path, method, op)| (path.to_owned(), method, op))
+        .map(|&(path, method, op)| (path.to_owned(), method, op))
         .collect()
 }
 

@@ -4,7 +4,7 @@ pub mod events;
 
 use crate::spec::{direct_refs, Pointer, Spec};
 use crate::{Error, Portion};
-use openapiv3::{Operation, ReferenceOr, StatusCode};
+use openapiv3::{ReferenceOr, StatusCode};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An HTTP method the generator knows how to call.
@@ -29,7 +29,7 @@ impl Method {
 #[derive(Debug, Default)]
 pub struct Selection<'a> {
     /// Selected operations, sorted by path and method.
-    pub operations: Vec<(String, Method, &'a Operation)>,
+    pub operations: Vec<(String, Method, &'a openapiv3::Operation)>,
     /// Component schemas that become Rust types.
     pub schemas: BTreeSet<String>,
     /// The portion's webhook event types, sorted (empty when it has none).
@@ -48,9 +48,10 @@ impl Selection<'_> {
 
 /// Selects the portion: its operations, its namespace's schemas, everything
 /// they reach, and the error envelope (whose outward references are cut).
-pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Error> {
-    let events = events::select(spec, &portion.schema_namespace)?;
-    let mut operations = operations(spec, portion);
+pub fn select<'a>(spec: &'a Spec<'_>, portion: &Portion) -> Result<Selection<'a>, Error> {
+    let all = all_operations(spec)?;
+    let events = events::select(spec, &all, &portion.schema_namespace)?;
+    let mut operations = operations(&all, portion);
     operations.extend(events.operations.iter().cloned());
     operations.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     operations.dedup_by(|a, b| (&a.0, a.1) == (&b.0, b.1));
@@ -92,38 +93,51 @@ pub fn select<'a>(spec: &'a Spec, portion: &Portion) -> Result<Selection<'a>, Er
 }
 
 /// The portion's operations: those under its path prefix, sorted by path and method.
-fn operations<'a>(spec: &'a Spec, portion: &Portion) -> Vec<(String, Method, &'a Operation)> {
-    let mut out: Vec<_> = all_operations(spec)
+fn operations<'a>(
+    all: &[Operation<'a>],
+    portion: &Portion,
+) -> Vec<(String, Method, &'a openapiv3::Operation)> {
+    let mut out: Vec<_> = all
+        .iter()
         .filter(|(path, _, _)| path.starts_with(&portion.path_prefix))
-        .map(|(path, method, op)| (path.to_owned(), method, op))
+        .map(|&(path, method, op)| (path.to_owned(), method, op))
         .collect();
     out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     out
 }
 
-/// Every operation of the spec with a method the generator calls, in spec order.
-fn all_operations(spec: &Spec) -> impl Iterator<Item = (&str, Method, &Operation)> {
-    let items = spec.api.paths.paths.iter();
-    items.flat_map(|(path, item)| {
-        let item = item.as_item();
+/// An operation of the spec: its path, method and definition.
+type Operation<'a> = (&'a str, Method, &'a openapiv3::Operation);
+
+/// Every operation of the spec with a method the generator calls, in spec
+/// order. Every path item is typed: events are found among all of them.
+fn all_operations<'a>(spec: &'a Spec<'_>) -> Result<Vec<Operation<'a>>, Error> {
+    let mut out = Vec::new();
+    for path in spec.path_names() {
+        let Some(ReferenceOr::Item(item)) = spec.path_item(path)? else {
+            continue;
+        };
         // Only the methods Stripe's API uses; it has no PUT, PATCH or HEAD.
         let methods = [
-            (Method::Get, item.and_then(|i| i.get.as_ref())),
-            (Method::Post, item.and_then(|i| i.post.as_ref())),
-            (Method::Delete, item.and_then(|i| i.delete.as_ref())),
+            (Method::Get, &item.get),
+            (Method::Post, &item.post),
+            (Method::Delete, &item.delete),
         ];
-        methods
-            .into_iter()
-            .filter_map(move |(method, op)| Some((path.as_str(), method, op?)))
-    })
+        for (method, op) in methods {
+            if let Some(op) = op {
+                out.push((path, method, op));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// References from an operation's parameters, body and success responses.
 /// Error responses are left out on purpose: they are the envelope, added
 /// separately with its outward references cut.
 fn operation_refs(
-    spec: &Spec,
-    op: &Operation,
+    spec: &Spec<'_>,
+    op: &openapiv3::Operation,
     at: &Pointer,
     out: &mut Vec<(String, Pointer)>,
 ) -> Result<(), Error> {
@@ -166,7 +180,10 @@ fn operation_refs(
 
 /// Every component reachable from `roots`. A reference that does not
 /// resolve is an error naming the pointer that made it.
-fn closure(spec: &Spec, mut pending: Vec<(String, Pointer)>) -> Result<BTreeSet<String>, Error> {
+fn closure(
+    spec: &Spec<'_>,
+    mut pending: Vec<(String, Pointer)>,
+) -> Result<BTreeSet<String>, Error> {
     let mut seen = BTreeSet::new();
     while let Some((reference, at)) = pending.pop() {
         let name = Spec::ref_name(&reference, &at)?;
@@ -184,12 +201,12 @@ fn closure(spec: &Spec, mut pending: Vec<(String, Pointer)>) -> Result<BTreeSet<
 
 /// Adds the error schema and the schemas it references directly.
 fn add_error_envelope(
-    spec: &Spec,
+    spec: &Spec<'_>,
     portion: &Portion,
     schemas: &mut BTreeSet<String>,
 ) -> Result<(), Error> {
     let at = Pointer::schema(&portion.error_schema);
-    let Some(error) = spec.component(&portion.error_schema) else {
+    let Some(error) = spec.component(&portion.error_schema)? else {
         // A spec without an error schema still generates; the client then
         // reports error bodies as raw JSON.
         return Ok(());
