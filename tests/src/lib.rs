@@ -1,6 +1,9 @@
 //! Shared helpers for the tests: where the workspace, the pinned spec and
 //! Stripe's example data are.
 
+pub mod identity_portion;
+pub mod mutation;
+
 use generator::source::{self, Origin, Pin, SpecFile};
 use std::path::{Path, PathBuf};
 

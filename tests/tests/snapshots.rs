@@ -66,5 +66,11 @@ snapshot_tests!(
     paths,
     extra_params,
     doc_text,
-    reserved_params
+    reserved_params,
+    cycle_map,
+    cycle_nullable,
+    cycle_any_of,
+    cycle_all_of,
+    cycle_emptyable,
+    cycle_alias,
 );

@@ -1,19 +1,38 @@
-//! Breaking recursive types: a struct that contains itself by value (directly
-//! or through other structs) has infinite size, so the fields that close a
-//! cycle are stored behind a `Box`.
+//! Breaking recursive types. A struct that contains itself by value
+//! (directly or through other structs) has infinite size, so the fields that
+//! close a cycle are stored behind a `Box`.
 //!
 //! A field closes a cycle when its struct is reachable from the field's type
 //! by value, that is when both lie in one strongly connected component of
 //! the by-value graph. The components are found once, in linear time and
 //! without recursion, so a type graph as deep as the spec allows costs no
 //! stack and no quadratic walk.
+//!
+//! Two cycles a `Box` cannot fix become opaque JSON first, with a warning:
+//! a schema that is only itself wrapped (`A = [A]`, `A = {string: A}`), for
+//! which Rust has no type expression, and a cycle of unions and emptyables
+//! with no struct or collection on it (`A = string | B`, `B = integer | A`),
+//! which an untagged decoder would try forever on a value matching neither.
 
 use crate::ir::{TypeEntry, TypeId, TypeKind};
+use crate::Warning;
 
-/// Marks `boxed` on every struct field from which the field's own struct is
-/// reachable by value.
-pub(super) fn box_cycles(types: &mut [TypeEntry]) {
-    let component = components(types);
+/// Makes every recursive type finite: replaces the cycles described above
+/// with JSON, then marks `boxed` on every struct field from which the
+/// field's own struct is reachable by value.
+pub(super) fn break_cycles(types: &mut [TypeEntry]) -> Vec<Warning> {
+    let mut warnings = self_references(types);
+    warnings.extend(to_json(
+        types,
+        same_value,
+        "its own value, with no struct or collection",
+    ));
+    warnings.extend(to_json(
+        types,
+        inline,
+        "itself only wrapped, which no Rust type can name",
+    ));
+    let component = components(&edges(types, by_value));
     for (index, entry) in types.iter_mut().enumerate() {
         if let TypeKind::Struct(s) = &mut entry.kind {
             for field in &mut s.fields {
@@ -23,11 +42,63 @@ pub(super) fn box_cycles(types: &mut [TypeEntry]) {
             }
         }
     }
+    warnings
+}
+
+/// A component schema that is only a reference to itself (through
+/// `allOf: [$ref]` or `anyOf: [$ref]`) is still reserved after conversion:
+/// it has no shape at all, so it is JSON.
+fn self_references(types: &mut [TypeEntry]) -> Vec<Warning> {
+    let pending = types.iter_mut().filter(|e| e.kind == TypeKind::Pending);
+    pending
+        .map(|entry| {
+            entry.kind = TypeKind::Json;
+            Warning {
+                pointer: entry.origin.clone(),
+                reason: "schema that is only a reference to itself".to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// Turns into JSON every type on a cycle of the graph `edges_of` makes,
+/// with a warning naming where each came from and that it contains `what`.
+fn to_json(
+    types: &mut [TypeEntry],
+    edges_of: fn(&[TypeEntry], &TypeKind) -> Vec<TypeId>,
+    what: &str,
+) -> Vec<Warning> {
+    let edges = edges(types, edges_of);
+    let component = components(&edges);
+    let mut size = vec![0usize; types.len()];
+    for &c in &component {
+        size[c] += 1;
+    }
+    let mut warnings = Vec::new();
+    for (index, entry) in types.iter_mut().enumerate() {
+        let self_loop = edges[index].contains(&TypeId(index));
+        if size[component[index]] > 1 || self_loop {
+            entry.kind = TypeKind::Json;
+            warnings.push(Warning {
+                pointer: entry.origin.clone(),
+                reason: format!("recursive type that contains {what}"),
+            });
+        }
+    }
+    warnings
+}
+
+/// The edges `edges_of` gives every type.
+fn edges(
+    types: &[TypeEntry],
+    edges_of: fn(&[TypeEntry], &TypeKind) -> Vec<TypeId>,
+) -> Vec<Vec<TypeId>> {
+    types.iter().map(|t| edges_of(types, &t.kind)).collect()
 }
 
 /// Types a value of `kind` contains inline. Vec, maps and expandables already
 /// allocate, so they end the walk.
-fn by_value(kind: &TypeKind) -> Vec<TypeId> {
+fn by_value(_: &[TypeEntry], kind: &TypeKind) -> Vec<TypeId> {
     match kind {
         TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty).collect(),
         TypeKind::Union(u) => u.variants.iter().map(|(_, t)| *t).collect(),
@@ -37,13 +108,46 @@ fn by_value(kind: &TypeKind) -> Vec<TypeId> {
     }
 }
 
-/// The strongly connected component of every type (Tarjan's algorithm with
+/// Types that decode the very JSON value `kind` decodes: a union's members,
+/// what an emptyable or expandable holds. A struct, array or map descends
+/// into the value, so it ends the walk.
+fn same_value(_: &[TypeEntry], kind: &TypeKind) -> Vec<TypeId> {
+    match kind {
+        TypeKind::Union(u) => u.variants.iter().map(|(_, t)| *t).collect(),
+        TypeKind::Emptyable(t) | TypeKind::Expandable(t) => vec![*t],
+        _ => Vec::new(),
+    }
+}
+
+/// Unnamed types whose Rust type expression writes out `kind`'s unnamed
+/// parts (`Vec<BTreeMap<String, T>>`); a named type ends the expression.
+fn inline(types: &[TypeEntry], kind: &TypeKind) -> Vec<TypeId> {
+    match kind {
+        TypeKind::Array(t)
+        | TypeKind::Map(t)
+        | TypeKind::Emptyable(t)
+        | TypeKind::Expandable(t)
+            if is_unnamed(&types[t.0].kind) =>
+        {
+            vec![*t]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn is_unnamed(kind: &TypeKind) -> bool {
+    matches!(
+        kind,
+        TypeKind::Array(_) | TypeKind::Map(_) | TypeKind::Emptyable(_) | TypeKind::Expandable(_)
+    )
+}
+
+/// The strongly connected component of every node of `edges` (Tarjan's algorithm with
 /// an explicit stack). A type alone with no edge to itself is a component of
 /// its own, so a struct is never boxed into itself without a cycle.
-fn components(types: &[TypeEntry]) -> Vec<usize> {
+fn components(edges: &[Vec<TypeId>]) -> Vec<usize> {
     const UNSEEN: usize = usize::MAX;
-    let edges: Vec<Vec<TypeId>> = types.iter().map(|t| by_value(&t.kind)).collect();
-    let n = types.len();
+    let n = edges.len();
     let (mut index, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
     let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
     let (mut next_index, mut next_component) = (0, 0);

@@ -6,6 +6,7 @@
 //! at, even inside a cycle. Cycles get their `Box` afterwards (`cycles.rs`).
 
 mod cycles;
+mod error_envelope;
 mod events;
 mod operation;
 mod route;
@@ -38,8 +39,11 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     }
     cx.events()?;
     let mut types = cx.types;
-    cycles::box_cycles(&mut types);
     let mut warnings = cx.warnings;
+    warnings.extend(cycles::break_cycles(&mut types));
+    if let Some(&id) = cx.by_schema.get(&portion.error_schema) {
+        error_envelope::check(&types, &portion.error_schema, id)?;
+    }
     warnings.sort();
     warnings.dedup();
     Ok(Ir {

@@ -10,7 +10,7 @@ mod operations;
 mod templates;
 mod tokens;
 
-use crate::ir::{Ir, TypeId, TypeKind};
+use crate::ir::{Ir, Response, TypeId, TypeKind};
 use crate::output::Files;
 use crate::Error;
 use proc_macro2::TokenStream;
@@ -139,15 +139,31 @@ fn rustfmt(path: &str, text: &str) -> Result<String, Error> {
     String::from_utf8(output.stdout).map_err(|e| failed(format!("rustfmt output: {e}")))
 }
 
-/// Named types that appear in operation parameters: users build these.
+/// Named types that appear in operation parameters and never in what
+/// Stripe sends back: users build these. A type that is also received (a
+/// spec may name one schema in both) is a response type, which must decode.
 fn request_types(ir: &Ir) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut pending: Vec<TypeId> = ir
+    let params = ir
         .operations
         .iter()
         .flat_map(|op| op.params.iter().chain(&op.path_params))
-        .map(|p| p.ty)
-        .collect();
+        .map(|p| p.ty);
+    let responses = ir.operations.iter().map(|op| match op.response {
+        Response::Object(t) | Response::List(t) => t,
+    });
+    let events = ir.types.iter().flat_map(|e| match &e.kind {
+        TypeKind::EventPayload(p) => p.variants.iter().map(|v| v.object).collect(),
+        _ => Vec::new(),
+    });
+    let received = reachable(ir, responses.chain(events).collect());
+    let mut sent = reachable(ir, params.collect());
+    sent.retain(|t| !received.contains(t));
+    sent
+}
+
+/// The types reachable from `pending` through fields, variants and wrappers.
+fn reachable(ir: &Ir, mut pending: Vec<TypeId>) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
     while let Some(id) = pending.pop() {
         if !seen.insert(id) {
             continue;

@@ -2,7 +2,7 @@
 
 use super::keep_extras;
 use super::tokens::{doc, doc_or, ident, rust_type, Module};
-use crate::ir::{Field, IdDef, Ir, StructDef, TypeId, UnionDef};
+use crate::ir::{Field, IdDef, Ir, StructDef, TypeId, TypeKind, UnionDef};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -174,12 +174,24 @@ fn debug_impl(def: &StructDef, extra: Option<&proc_macro2::Ident>) -> TokenStrea
 }
 
 /// `Object` for resources whose `id` is a required typed id.
-fn object_impl(ir: &Ir, def: &StructDef) -> Option<TokenStream> {
+/// The field that makes a struct a `crate::Object`: a resource's required
+/// `id` of the resource's id type. A spec may leave it optional or untyped,
+/// and then the struct is no `Object`.
+fn object_id(def: &StructDef) -> Option<&Field> {
     let resource = def.resource.as_ref()?;
     let id_field = def.fields.iter().find(|f| f.wire_name == "id")?;
-    if id_field.ty != resource.id_type || id_field.optional() {
-        return None;
-    }
+    (id_field.ty == resource.id_type && !id_field.optional()).then_some(id_field)
+}
+
+/// Whether the type `id` implements `crate::Object`, as pagination's
+/// cursor needs.
+pub fn is_object(ir: &Ir, id: TypeId) -> bool {
+    matches!(&ir.get(id).kind, TypeKind::Struct(s) if object_id(s).is_some())
+}
+
+fn object_impl(ir: &Ir, def: &StructDef) -> Option<TokenStream> {
+    let resource = def.resource.as_ref()?;
+    let id_field = object_id(def)?;
     let name = ident(&def.name);
     let id_type = rust_type(ir, resource.id_type, Module::Models);
     let object = &resource.object;
