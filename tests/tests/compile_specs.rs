@@ -153,8 +153,11 @@ const SESSION: &str = "/components/schemas/identity.verification_session";
 const REPORT: &str = "/components/schemas/identity.verification_report";
 const OUTPUTS: &str = "/components/schemas/gelato_verified_outputs";
 
+/// Changes made to a document in place.
+type Mutate = fn(&mut serde_yaml::Value);
+
 /// Mutated Identity portions whose crates must compile, by crate name.
-const MUTATED: [(&str, fn(&mut serde_yaml::Value)); 4] = [
+const MUTATED: [(&str, Mutate); 4] = [
     ("mutated-cycles", cycles),
     ("mutated-types", types),
     ("mutated-copies", copies),

@@ -44,3 +44,28 @@ fn an_error_envelope_of_another_shape_is_refused_with_its_pointer() {
          the error envelope's `error` must be required and not nullable"
     );
 }
+
+#[test]
+fn the_error_object_in_a_request_still_decodes() {
+    let generated = generate("error_in_request.yaml").unwrap();
+    let models = &generated.files.files["src/models.rs"];
+    assert!(
+        models.contains("impl<'de> serde::Deserialize<'de> for ApiErrors"),
+        "{models}"
+    );
+}
+
+#[test]
+fn union_members_of_one_rust_type_get_no_from() {
+    let generated = generate("union_same_rust_type.yaml").unwrap();
+    let models = &generated.files.files["src/models.rs"];
+    let froms: Vec<&str> = models
+        .lines()
+        .filter(|l| l.starts_with("impl From<"))
+        .collect();
+    assert_eq!(
+        froms,
+        ["impl From<String> for TestHolderEither {"],
+        "{models}"
+    );
+}

@@ -139,6 +139,10 @@ fn rustfmt(path: &str, text: &str) -> Result<String, Error> {
     String::from_utf8(output.stdout).map_err(|e| failed(format!("rustfmt output: {e}")))
 }
 
+/// The Rust name of the error envelope the runtime decodes
+/// (`templates/src/client.rs`).
+const ERROR_ENVELOPE: &str = "Error";
+
 /// Named types that appear in operation parameters and never in what
 /// Stripe sends back: users build these. A type that is also received (a
 /// spec may name one schema in both) is a response type, which must decode.
@@ -151,10 +155,17 @@ fn request_types(ir: &Ir) -> BTreeSet<TypeId> {
     let responses = ir.operations.iter().map(|op| match op.response {
         Response::Object(t) | Response::List(t) => t,
     });
-    let events = ir.types.iter().flat_map(|e| match &e.kind {
-        TypeKind::EventPayload(p) => p.variants.iter().map(|v| v.object).collect(),
-        _ => Vec::new(),
-    });
+    // Event objects come in webhooks, and the runtime decodes every error
+    // response as the envelope `models::Error`.
+    let events = ir
+        .types
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| match &e.kind {
+            TypeKind::EventPayload(p) => p.variants.iter().map(|v| v.object).collect(),
+            TypeKind::Struct(s) if s.name == ERROR_ENVELOPE => vec![TypeId(i)],
+            _ => Vec::new(),
+        });
     let received = reachable(ir, responses.chain(events).collect());
     let mut sent = reachable(ir, params.collect());
     sent.retain(|t| !received.contains(t));

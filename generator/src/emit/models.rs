@@ -6,7 +6,6 @@ use crate::ir::{Field, IdDef, Ir, StructDef, TypeId, TypeKind, UnionDef};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeSet;
 
 /// How a struct is used, which decides what users may do with it.
 #[derive(Clone, Copy)]
@@ -219,15 +218,19 @@ pub fn union(ir: &Ir, def: &UnionDef, usage: Usage) -> TokenStream {
         let vdoc = doc(&format!("The `{v}` form."));
         quote!(#vdoc #vname(#ty),)
     });
-    let mut seen = BTreeSet::new();
-    let distinct: Vec<&(String, TypeId)> = def
+    // Two type ids can be one Rust type (a schema that is only another's
+    // shape, `{type: object}` twice), so `From` goes by the Rust type.
+    let types: Vec<String> = def
         .variants
         .iter()
-        .filter(|(_, ty)| {
-            def.variants.iter().filter(|(_, t)| t == ty).count() == 1 && seen.insert(*ty)
-        })
+        .map(|(_, ty)| rust_type(ir, *ty, Module::Models).to_string())
         .collect();
-    let froms = distinct.iter().map(|(v, ty)| {
+    let distinct = def
+        .variants
+        .iter()
+        .zip(&types)
+        .filter(|(_, ty)| types.iter().filter(|t| t == ty).count() == 1);
+    let froms = distinct.map(|((v, ty), _)| {
         let (vname, ty) = (ident(v), rust_type(ir, *ty, Module::Models));
         quote! {
             impl From<#ty> for #name {
