@@ -3,6 +3,7 @@
 
 pub mod identity_portion;
 pub mod mutation;
+pub mod schema_nodes;
 
 use generator::source::{self, Origin, Pin, SpecFile};
 use std::path::{Path, PathBuf};

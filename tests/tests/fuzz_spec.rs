@@ -146,6 +146,12 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 fn check(mutations: &[Mutation]) -> Result<(), TestCaseError> {
     let mut doc = identity().clone();
     mutation::apply_all(&mut doc, mutations);
+    // A stack overflow aborts the whole binary before proptest can shrink
+    // it; FUZZ_SPEC_TRACE prints every case first, so the last one printed
+    // is the culprit.
+    if std::env::var_os("FUZZ_SPEC_TRACE").is_some() {
+        eprintln!("{mutations:?}");
+    }
     let result = catch_unwind(AssertUnwindSafe(|| generate(&doc)));
     let generated = match result {
         Err(panic) => {
@@ -170,12 +176,13 @@ fn check(mutations: &[Mutation]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    // Each case generates the whole portion (about 0.1 s in a debug
-    // build), so the case count keeps the test to seconds; set
-    // PROPTEST_CASES to explore longer. Failures found are kept as
-    // regression specs under tests/specs/, not in a seed file.
+    // Each case generates the whole portion and parses its files (about
+    // 0.2 s of CPU in a debug build, most of it rustfmt and syn), so 96
+    // cases take some 20 s; set PROPTEST_CASES to explore longer. Failures
+    // found are kept as regression specs under tests/specs/, not in a seed
+    // file, and proptest prints the shrunk list of mutations.
     #![proptest_config(Config {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(128),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(96),
         failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
         ..Config::default()
     })]
