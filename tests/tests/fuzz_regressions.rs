@@ -30,7 +30,7 @@ fn a_schema_both_sent_and_received_decodes() {
     let generated = generate("request_and_response.yaml").unwrap();
     let models = &generated.files.files["src/models.rs"];
     assert!(
-        models.contains("impl<'de> serde::Deserialize<'de> for TestSettings"),
+        models.contains("impl<'de> serde::Deserialize<'de> for TestSettings {"),
         "{models}"
     );
 }
@@ -50,7 +50,7 @@ fn the_error_object_in_a_request_still_decodes() {
     let generated = generate("error_in_request.yaml").unwrap();
     let models = &generated.files.files["src/models.rs"];
     assert!(
-        models.contains("impl<'de> serde::Deserialize<'de> for ApiErrors"),
+        models.contains("impl<'de> serde::Deserialize<'de> for ApiErrors {"),
         "{models}"
     );
 }
