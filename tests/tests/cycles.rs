@@ -112,3 +112,14 @@ fn a_schema_that_is_only_itself_wrapped_is_json_with_a_warning() {
         .collect();
     assert_eq!(warned(&generated), expected);
 }
+
+#[test]
+fn a_cycle_through_a_schema_that_is_another_is_boxed() {
+    let models = models(&generate("cycle_through_alias.yaml"));
+    assert_eq!(
+        models.matches("pub struct TestNode {").count(),
+        1,
+        "{models}"
+    );
+    assert!(models.contains("pub next: Box<TestNode>,"), "{models}");
+}

@@ -73,4 +73,5 @@ snapshot_tests!(
     cycle_all_of,
     cycle_emptyable,
     cycle_alias,
+    cycle_through_alias,
 );

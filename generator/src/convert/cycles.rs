@@ -18,21 +18,36 @@ use crate::ir::{TypeEntry, TypeId, TypeKind};
 use crate::Warning;
 
 /// Makes every recursive type finite: replaces the cycles described above
-/// with JSON, then marks `boxed` on every struct field from which the
-/// field's own struct is reachable by value.
-pub(super) fn break_cycles(types: &mut [TypeEntry]) -> Vec<Warning> {
+/// with JSON, then boxes the struct fields that close a cycle. `aliases`
+/// are the component schemas that copy another type's kind (see
+/// `Converter::named`); they are copied again as the types they copy change.
+pub(super) fn break_cycles(types: &mut [TypeEntry], aliases: &[(TypeId, TypeId)]) -> Vec<Warning> {
+    let targets = alias_targets(types.len(), aliases);
+    copy_aliases(types, &targets);
     let mut warnings = self_references(types);
-    warnings.extend(to_json(
-        types,
-        same_value,
-        "its own value, with no struct or collection",
-    ));
-    warnings.extend(to_json(
-        types,
-        inline,
-        "itself only wrapped, which no Rust type can name",
-    ));
-    let component = components(&edges(types, by_value));
+    let unproductive = "its own value, with no struct or collection";
+    warnings.extend(to_json(types, same_value, unproductive));
+    let unnameable = "itself only wrapped, which no Rust type can name";
+    warnings.extend(to_json(types, inline, unnameable));
+    copy_aliases(types, &targets);
+    box_fields(types, &targets);
+    copy_aliases(types, &targets);
+    warnings
+}
+
+/// Marks `boxed` on every struct field from which the field's own struct
+/// is reachable by value.
+fn box_fields(types: &mut [TypeEntry], aliases: &[(TypeId, TypeId)]) {
+    // A copy of a named type is that type by value, and emits as it: its
+    // own fields are not edges, or the copy and the type it copies could
+    // be boxed differently.
+    let mut by_value = edges(types, by_value);
+    for (alias, target) in aliases {
+        if is_named(&types[target.0].kind) {
+            by_value[alias.0] = vec![*target];
+        }
+    }
+    let component = components(&by_value);
     for (index, entry) in types.iter_mut().enumerate() {
         if let TypeKind::Struct(s) = &mut entry.kind {
             for field in &mut s.fields {
@@ -42,7 +57,53 @@ pub(super) fn break_cycles(types: &mut [TypeEntry]) -> Vec<Warning> {
             }
         }
     }
-    warnings
+}
+
+/// Every alias with the type at the end of its chain of aliases (a chain
+/// that loops ends where it started looping).
+fn alias_targets(count: usize, aliases: &[(TypeId, TypeId)]) -> Vec<(TypeId, TypeId)> {
+    let mut next = vec![None; count];
+    for (alias, target) in aliases {
+        next[alias.0] = Some(*target);
+    }
+    let end = |start: TypeId| {
+        let mut at = start;
+        for _ in 0..aliases.len() {
+            match next[at.0] {
+                Some(t) => at = t,
+                None => break,
+            }
+        }
+        at
+    };
+    aliases
+        .iter()
+        .map(|(alias, _)| (*alias, end(*alias)))
+        .collect()
+}
+
+/// Makes every alias of a named type (or of JSON) a copy of it as it is
+/// now, unless the alias itself became JSON.
+fn copy_aliases(types: &mut [TypeEntry], targets: &[(TypeId, TypeId)]) {
+    for (alias, target) in targets {
+        let kind = &types[target.0].kind;
+        let copies = is_named(kind) || *kind == TypeKind::Json;
+        if copies && alias != target && types[alias.0].kind != TypeKind::Json {
+            types[alias.0].kind = kind.clone();
+        }
+    }
+}
+
+/// Whether a kind is emitted as an item of its own name.
+fn is_named(kind: &TypeKind) -> bool {
+    matches!(
+        kind,
+        TypeKind::Struct(_)
+            | TypeKind::Enum(_)
+            | TypeKind::Union(_)
+            | TypeKind::Id(_)
+            | TypeKind::EventPayload(_)
+    )
 }
 
 /// A component schema that is only a reference to itself (through

@@ -40,7 +40,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     cx.events()?;
     let mut types = cx.types;
     let mut warnings = cx.warnings;
-    warnings.extend(cycles::break_cycles(&mut types));
+    warnings.extend(cycles::break_cycles(&mut types, &cx.aliases));
     if let Some(&id) = cx.by_schema.get(&portion.error_schema) {
         error_envelope::check(&types, &portion.error_schema, id)?;
     }
@@ -84,6 +84,9 @@ pub(crate) struct Converter<'a> {
     /// Selected resource schemas by object name (`x-resourceId`).
     resources: BTreeMap<String, String>,
     warnings: Vec<Warning>,
+    /// Component schemas that are only another type's shape (`allOf: [$ref]`,
+    /// an array): the reserved id and the type whose kind it copies.
+    aliases: Vec<(TypeId, TypeId)>,
     /// How many schema conversions are in progress, one inside the other.
     depth: usize,
 }
@@ -103,6 +106,7 @@ impl<'a> Converter<'a> {
             ids: BTreeMap::new(),
             resources: resource_index(spec, selection),
             warnings: Vec::new(),
+            aliases: Vec::new(),
             depth: 0,
         }
     }

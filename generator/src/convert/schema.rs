@@ -89,9 +89,12 @@ impl Converter<'_> {
         if slot.ty != id {
             // Not a named type of its own (a schema that is just a string, an
             // array, a reference to another component): the reserved id
-            // takes a copy of the shape, which emits no item.
+            // takes a copy of the shape, which emits no item. A copy of a
+            // named type is one more item of the same name, made equal to
+            // it again once conversion is done (`cycles::break_cycles`).
             let kind = self.types[slot.ty.0].kind.clone();
             self.types[id.0].kind = kind;
+            self.aliases.push((id, slot.ty));
         }
         Ok(id)
     }
