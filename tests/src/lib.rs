@@ -1,6 +1,10 @@
 //! Shared helpers for the tests: where the workspace, the pinned spec and
 //! Stripe's example data are.
 
+pub mod identity_portion;
+pub mod mutation;
+pub mod schema_nodes;
+
 use std::path::{Path, PathBuf};
 use xtask::source::{self, Origin, Pin, SpecFile};
 

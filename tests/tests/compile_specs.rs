@@ -3,10 +3,16 @@
 //! must generate a crate that compiles with warnings denied, not only text
 //! that matches its snapshot.
 //!
+//! So must the pinned spec's Identity portion after a few fixed mutations
+//! of the kinds `fuzz_spec` makes at random (cycles, retyped and wrapped
+//! fields, copies and deletions), cut from the spec in memory.
+//!
 //! The crates are checked together as one throwaway workspace under
 //! `target/spec-check/`, with its own target directory so this test never
 //! waits on the lock of the build that runs it.
 
+use codegen_tests::identity_portion::identity_document;
+use codegen_tests::mutation::{self, apply_at, schema_at, Mutation, Retype, Target, Wrapper};
 use codegen_tests::{pinned_spec, root};
 use generator::emit::Provenance;
 use generator::Portion;
@@ -108,6 +114,14 @@ fn every_test_spec_generates_a_crate_that_compiles() {
         write_crate(&spec.text, &Portion::namespace(portion), &stem, &work);
         members.push(format!("\"{stem}\""));
     }
+    let identity = identity_document(&spec.text);
+    for (stem, mutate) in MUTATED {
+        let mut doc = identity.clone();
+        mutate(&mut doc);
+        let text = serde_yaml::to_string(&doc).unwrap();
+        write_crate(&text, &Portion::identity(), stem, &work);
+        members.push(format!("\"{stem}\""));
+    }
     let manifest = format!(
         "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
@@ -129,9 +143,100 @@ fn every_test_spec_generates_a_crate_that_compiles() {
         "generated crates do not compile:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(members.len(), specs.len() + 2);
+    assert_eq!(members.len(), specs.len() + 2 + MUTATED.len());
     assert!(specs.len() >= 9);
     document_doc_text(&work);
+}
+
+/// Where the Identity resources and their nested schemas are.
+const SESSION: &str = "/components/schemas/identity.verification_session";
+const REPORT: &str = "/components/schemas/identity.verification_report";
+const OUTPUTS: &str = "/components/schemas/gelato_verified_outputs";
+
+/// Changes made to a document in place.
+type Mutate = fn(&mut serde_yaml::Value);
+
+/// Mutated Identity portions whose crates must compile, by crate name.
+const MUTATED: [(&str, Mutate); 4] = [
+    ("mutated-cycles", cycles),
+    ("mutated-types", types),
+    ("mutated-copies", copies),
+    ("mutated-deletions", deletions),
+];
+
+/// Cycles back to a resource through a map, a nullable reference, Stripe's
+/// emptyable and a union, one of them required.
+fn cycles(doc: &mut serde_yaml::Value) {
+    let back = |via, required| {
+        move |node| Mutation::Cycle {
+            node,
+            via,
+            target: Target::Ancestor,
+            required,
+        }
+    };
+    apply_at(doc, SESSION, back(Wrapper::Map, true));
+    apply_at(doc, REPORT, back(Wrapper::Nullable, true));
+    apply_at(doc, OUTPUTS, back(Wrapper::Emptyable, false));
+    let address = schema_at(doc, "address");
+    let to_address = move |node| Mutation::Cycle {
+        node,
+        via: Wrapper::AnyOf,
+        target: Target::Component(address),
+        required: false,
+    };
+    apply_at(doc, "/components/schemas/address", to_address);
+}
+
+/// Fields retyped, and wrapped in arrays, maps, unions and nullable `anyOf`.
+fn types(doc: &mut serde_yaml::Value) {
+    let field = |schema: &str, name: &str| format!("{schema}/properties/{name}");
+    let retype = |to| move |node| Mutation::Retype { node, to };
+    let nest = |wrapper| move |node| Mutation::Nest { node, wrapper };
+    apply_at(doc, &field(SESSION, "status"), retype(Retype::Integer));
+    apply_at(doc, &field(SESSION, "url"), retype(Retype::Object));
+    apply_at(doc, &field(REPORT, "created"), retype(Retype::Array));
+    apply_at(doc, &field(OUTPUTS, "first_name"), nest(Wrapper::Nullable));
+    apply_at(doc, &field(OUTPUTS, "last_name"), nest(Wrapper::AnyOf));
+    apply_at(doc, &field(OUTPUTS, "id_number"), nest(Wrapper::Map));
+    apply_at(doc, &field(SESSION, "client_secret"), nest(Wrapper::Array));
+}
+
+/// A schema copied and its first reference moved to the copy, a schema
+/// copied with nothing referring to it, and a repeated enum value.
+fn copies(doc: &mut serde_yaml::Value) {
+    let duplicate = |name: &str, to: &str, redirect| Mutation::DuplicateSchema {
+        schema: schema_at(doc, name),
+        to: to.to_owned(),
+        redirect,
+    };
+    let first = duplicate("address", "address_copy", true);
+    let second = duplicate("gelato_selfie_report", "gelato_selfie_report_2", false);
+    mutation::apply_all(doc, &[first, second]);
+    let status = format!("{SESSION}/properties/status");
+    apply_at(doc, &status, |node| Mutation::DuplicateEnumValue { node });
+}
+
+/// Required lists, properties, a path and a query parameter removed.
+fn deletions(doc: &mut serde_yaml::Value) {
+    apply_at(doc, SESSION, |node| Mutation::DeleteRequired { node });
+    apply_at(doc, REPORT, |node| Mutation::DeleteProperty {
+        node,
+        property: 0,
+    });
+    let paths = doc["paths"].as_mapping().unwrap();
+    let cancel = "/v1/identity/verification_sessions/{session}/cancel";
+    let path = paths
+        .keys()
+        .position(|k| k.as_str() == Some(cancel))
+        .unwrap();
+    let mut deletions = vec![Mutation::DeletePath { path }];
+    // The first operation (`GET /v1/events`) loses its first query parameter.
+    deletions.push(Mutation::DeleteParameter {
+        operation: 0,
+        parameter: 0,
+    });
+    mutation::apply_all(doc, &deletions);
 }
 
 /// rustdoc reads the crate of `doc_text.yaml`, whose descriptions are

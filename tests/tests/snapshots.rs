@@ -72,5 +72,12 @@ snapshot_tests!(
     union_titles,
     prelude_names,
     runtime_names,
-    event_names
+    event_names,
+    cycle_map,
+    cycle_nullable,
+    cycle_any_of,
+    cycle_all_of,
+    cycle_emptyable,
+    cycle_alias,
+    cycle_through_alias,
 );

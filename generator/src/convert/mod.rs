@@ -6,6 +6,7 @@
 //! at, even inside a cycle. Cycles get their `Box` afterwards (`cycles.rs`).
 
 mod cycles;
+pub(crate) mod error_envelope;
 mod events;
 mod operation;
 mod route;
@@ -37,9 +38,12 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
         cx.named(name, None)?;
     }
     cx.events()?;
-    let mut types = finish(cx.types)?;
-    cycles::box_cycles(&mut types);
     let mut warnings = cx.warnings;
+    let mut types = finish(cx.types, &cx.aliases, &mut warnings)?;
+    warnings.extend(cycles::break_cycles(&mut types, &cx.aliases));
+    if let Some(&id) = cx.by_schema.get(&portion.error_schema) {
+        error_envelope::check(&types, &portion.error_schema, id)?;
+    }
     warnings.sort();
     warnings.dedup();
     Ok(Ir::new(
@@ -57,20 +61,59 @@ struct Draft {
     kind: Option<TypeKind>,
 }
 
-/// The finished arena. Every draft is done by now: each selected component
-/// was converted, and one that could only copy a type still in progress
-/// became opaque JSON with a warning. Should one be left anyway, it is an
-/// error naming its schema rather than a silent hole in the IR.
-fn finish(drafts: Vec<Draft>) -> Result<Vec<TypeEntry>, Error> {
+/// The finished arena. A component that only copies another type (an
+/// alias, see `Converter::named`) may have been converted while that type
+/// was still in progress; it takes the kind at the end of its chain of
+/// aliases. A chain that never reaches a converted type is a schema that is
+/// only a reference to itself, with no shape at all: opaque JSON with a
+/// warning. Any other draft left unconverted is an error naming its schema
+/// rather than a silent hole in the IR.
+fn finish(
+    drafts: Vec<Draft>,
+    aliases: &[(TypeId, TypeId)],
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<TypeEntry>, Error> {
+    let mut target = vec![None; drafts.len()];
+    for (alias, to) in aliases {
+        target[alias.0] = Some(*to);
+    }
+    // Following at most one step per alias ends any chain, looping or not.
+    let end_of_chain = |start: usize| {
+        let mut at = start;
+        for _ in 0..=aliases.len() {
+            if let Some(kind) = &drafts[at].kind {
+                return Some(kind.clone());
+            }
+            at = target[at]?.0;
+        }
+        None
+    };
+    let copied: Vec<Option<TypeKind>> = (0..drafts.len())
+        .map(|i| drafts[i].kind.is_none().then(|| end_of_chain(i)).flatten())
+        .collect();
     drafts
         .into_iter()
-        .map(|Draft { origin, kind }| match kind {
-            Some(kind) => Ok(TypeEntry { origin, kind }),
-            None => Err(Error::Unsupported {
-                pointer: origin,
-                reason: "internal error: the schema was never converted".to_owned(),
-            }),
-        })
+        .zip(copied)
+        .enumerate()
+        .map(
+            |(i, (Draft { origin, kind }, copied))| match kind.or(copied) {
+                Some(kind) => Ok(TypeEntry { origin, kind }),
+                None if target[i].is_some() => {
+                    warnings.push(Warning {
+                        pointer: origin.clone(),
+                        reason: "schema that is only a reference to itself".to_owned(),
+                    });
+                    Ok(TypeEntry {
+                        origin,
+                        kind: TypeKind::Json,
+                    })
+                }
+                None => Err(Error::Unsupported {
+                    pointer: origin,
+                    reason: "internal error: the schema was never converted".to_owned(),
+                }),
+            },
+        )
         .collect()
 }
 
@@ -104,6 +147,9 @@ pub(crate) struct Converter<'a> {
     /// Selected resource schemas by object name (`x-resourceId`).
     resources: BTreeMap<String, String>,
     warnings: Vec<Warning>,
+    /// Component schemas that are only another type's shape (`allOf: [$ref]`,
+    /// an array): the reserved id and the type whose kind it copies.
+    aliases: Vec<(TypeId, TypeId)>,
     /// How many schema conversions are in progress, one inside the other.
     depth: usize,
 }
@@ -123,6 +169,7 @@ impl<'a> Converter<'a> {
             ids: BTreeMap::new(),
             resources: resource_index(spec, selection),
             warnings: Vec::new(),
+            aliases: Vec::new(),
             depth: 0,
         }
     }

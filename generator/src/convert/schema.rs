@@ -89,40 +89,19 @@ impl Converter<'_> {
         if slot.ty != id {
             // Not a named type of its own (a schema that is just a string, an
             // array, a reference to another component): the reserved id
-            // takes a copy of the shape, which emits no item. A reference to
-            // a schema still being converted (one that holds this one) has
-            // nothing to copy yet, and an array or map of itself has no
-            // Rust type.
-            let kind = match self.kind(slot.ty) {
-                Some(_) if self.wraps(slot.ty, id) => {
-                    self.json_fallback(&ctx.at, "an array or map of itself");
-                    TypeKind::Json
-                }
-                Some(kind) => kind.clone(),
-                None => {
-                    self.json_fallback(&ctx.at, "a reference to a schema that contains it");
-                    TypeKind::Json
-                }
-            };
-            self.types[id.0].kind = Some(kind);
+            // takes a copy of the shape, which emits no item. A copy of a
+            // named type is one more item of the same name, made equal to
+            // it again once conversion is done (`cycles::break_cycles`).
+            let kind = self.types[slot.ty.0].kind.clone();
+            self.types[id.0].kind = kind;
+            self.aliases.push((id, slot.ty));
+        } else if self.types[id.0].kind.is_none() {
+            // `allOf: [$ref itself]` and the like: only a reference to
+            // itself, with no shape at all.
+            let json = self.json_fallback(&ctx.at, "schema that is only a reference to itself");
+            self.types[id.0].kind = self.types[json.0].kind.clone();
         }
         Ok(id)
-    }
-
-    /// Whether `outer` is arrays, maps or other wrappers around `id` and
-    /// nothing else, so that `id` taking its shape would wrap itself.
-    fn wraps(&self, mut outer: TypeId, id: TypeId) -> bool {
-        for _ in 0..self.types.len() {
-            let inner = self
-                .kind(outer)
-                .and_then(|k| k.children().find(|c| c.edge.is_wrapper()));
-            match inner {
-                Some(inner) if inner.ty == id => return true,
-                Some(inner) => outer = inner.ty,
-                None => return false,
-            }
-        }
-        false
     }
 
     /// The fixed name of a schema with a name of its own, or the field-path

@@ -157,7 +157,7 @@ fn models_file(ir: &Ir) -> TokenStream {
     let mut items: BTreeMap<&str, TokenStream> = BTreeMap::new();
     for (index, entry) in ir.types.iter().enumerate() {
         let role = models::Role {
-            request: ir.usage(TypeId(index)).request,
+            request: ir.usage(TypeId(index)).request_only(),
             custom_deserialize: events.contains(&TypeId(index)),
         };
         let item = match &entry.kind {
@@ -231,9 +231,9 @@ fn helpers_used(ir: &Ir, module: &str) -> bool {
         "path" => ir.operations.iter().any(|op| !op.path_params.is_empty()),
         "id" => ir.types.iter().any(|e| matches!(e.kind, TypeKind::Id(_))),
         // Response structs keep their unknown fields with its helpers.
-        "extra_fields" => ir
-            .ids()
-            .any(|id| matches!(ir.get(id).kind, TypeKind::Struct(_)) && !ir.usage(id).request),
+        "extra_fields" => ir.ids().any(|id| {
+            matches!(ir.get(id).kind, TypeKind::Struct(_)) && !ir.usage(id).request_only()
+        }),
         _ => true,
     }
 }

@@ -2,11 +2,10 @@
 
 use super::keep_extras;
 use super::tokens::{doc, doc_or, ident, rust_type, Module};
-use crate::ir::{Field, IdDef, Ir, StructDef, TypeId, UnionDef};
+use crate::ir::{Field, IdDef, Ir, StructDef, TypeId, TypeKind, UnionDef};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeSet;
 
 /// What emission makes of a struct or union: its side of the API (from
 /// [`crate::ir::Ir::usage`]) and whether another item decodes it.
@@ -175,12 +174,24 @@ fn debug_impl(def: &StructDef, extra: Option<&proc_macro2::Ident>) -> TokenStrea
 }
 
 /// `Object` for resources whose `id` is a required typed id.
-fn object_impl(ir: &Ir, def: &StructDef) -> Option<TokenStream> {
+/// The field that makes a struct a `crate::Object`: a resource's required
+/// `id` of the resource's id type. A spec may leave it optional or untyped,
+/// and then the struct is no `Object`.
+fn object_id(def: &StructDef) -> Option<&Field> {
     let resource = def.resource.as_ref()?;
     let id_field = def.fields.iter().find(|f| f.wire_name == "id")?;
-    if id_field.ty != resource.id_type || id_field.optional() {
-        return None;
-    }
+    (id_field.ty == resource.id_type && !id_field.optional()).then_some(id_field)
+}
+
+/// Whether the type `id` implements `crate::Object`, as pagination's
+/// cursor needs.
+pub fn is_object(ir: &Ir, id: TypeId) -> bool {
+    matches!(&ir.get(id).kind, TypeKind::Struct(s) if object_id(s).is_some())
+}
+
+fn object_impl(ir: &Ir, def: &StructDef) -> Option<TokenStream> {
+    let resource = def.resource.as_ref()?;
+    let id_field = object_id(def)?;
     let name = ident(&def.name);
     let id_type = rust_type(ir, resource.id_type, Module::Models);
     let object = &resource.object;
@@ -208,15 +219,19 @@ pub fn union(ir: &Ir, def: &UnionDef, role: Role) -> TokenStream {
         let vdoc = doc(&format!("The `{v}` form."));
         quote!(#vdoc #vname(#ty),)
     });
-    let mut seen = BTreeSet::new();
-    let distinct: Vec<&(String, TypeId)> = def
+    // Two type ids can be one Rust type (a schema that is only another's
+    // shape, `{type: object}` twice), so `From` goes by the Rust type.
+    let types: Vec<String> = def
         .variants
         .iter()
-        .filter(|(_, ty)| {
-            def.variants.iter().filter(|(_, t)| t == ty).count() == 1 && seen.insert(*ty)
-        })
+        .map(|(_, ty)| rust_type(ir, *ty, Module::Models).to_string())
         .collect();
-    let froms = distinct.iter().map(|(v, ty)| {
+    let distinct = def
+        .variants
+        .iter()
+        .zip(&types)
+        .filter(|(_, ty)| types.iter().filter(|t| t == ty).count() == 1);
+    let froms = distinct.map(|((v, ty), _)| {
         let (vname, ty) = (ident(v), rust_type(ir, *ty, Module::Models));
         quote! {
             impl From<#ty> for #name {

@@ -3,10 +3,12 @@
 //! A request type holds its path parameters and its query or body
 //! parameters. Required ones go in `new`, optional ones get builder methods,
 //! and `send` returns the typed response (`send_with_response` with its
-//! status, request id and headers). List operations also get `paginate`, a
-//! stream over every item of every page. `extra_param` adds parameters the
-//! spec does not know, sent after the typed ones.
+//! status, request id and headers). List operations whose items carry an id
+//! (`Object`s) also get `paginate`, a stream over every item of every page.
+//! `extra_param` adds parameters the spec does not know, sent after the
+//! typed ones.
 
+use super::models;
 use super::tokens::{doc, ident, inner_doc, rust_type, Module};
 use crate::ir::{Ir, Operation, Param, PathSegment, Response, TypeId, TypeKind};
 use crate::naming::{self, ExtraParamNames, RequestNames, RequestParam};
@@ -310,8 +312,11 @@ fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
     let (output, item) = match op.response {
         Response::Object(t) => (rust_type(ir, t, Module::Operations), None),
         Response::List(t) => {
+            // Pagination's cursor is the last item's id, so only items
+            // that are `Object`s can be paginated.
+            let paged = models::is_object(ir, t);
             let t = rust_type(ir, t, Module::Operations);
-            (quote!(crate::List<#t>), Some(t))
+            (quote!(crate::List<#t>), paged.then(|| t.clone()))
         }
     };
     let request = build_request(op, extra);

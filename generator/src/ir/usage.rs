@@ -5,6 +5,7 @@
 //! fact, so it is computed here once.
 
 use super::{Ir, Response, TypeId, TypeKind};
+use crate::convert::error_envelope::ENVELOPE as ERROR_ENVELOPE;
 
 /// The sides of the API a type is on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,6 +22,12 @@ impl Usage {
     /// On both sides at once.
     pub fn both(self) -> bool {
         self.request && self.response
+    }
+
+    /// Only ever built by users. A type that is also received must decode
+    /// what Stripe sends, so emission treats it as a response type.
+    pub fn request_only(self) -> bool {
+        self.request && !self.response
     }
 }
 
@@ -39,7 +46,14 @@ pub(super) fn compute(ir: &Ir) -> Vec<Usage> {
     let received = ir.ids().filter(|id| {
         let kind = &ir.get(*id).kind;
         let resource = matches!(kind, TypeKind::Struct(s) if s.resource.is_some());
-        resource || (ir.name(*id).is_some() && !request[id.0])
+        // Event objects arrive in webhooks, and the runtime decodes every
+        // error response as the envelope, even where a request holds one too.
+        let always = match kind {
+            TypeKind::EventPayload(_) => true,
+            TypeKind::Struct(s) => s.name == ERROR_ENVELOPE,
+            _ => false,
+        };
+        resource || always || (ir.name(*id).is_some() && !request[id.0])
     });
     let response = reachable(ir, responses.chain(received));
     request
