@@ -254,3 +254,115 @@ fn read_into(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Re
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory holding `files`.
+    fn dir_with(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("output-{name}-{}", std::process::id()));
+        remove_dir(&dir).unwrap();
+        for (path, text) in files {
+            let target = dir.join(path);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, text).unwrap();
+        }
+        dir
+    }
+
+    fn files(entries: &[(&str, &str)]) -> Files {
+        let mut files = Files::default();
+        for (path, text) in entries {
+            files.insert(path, (*text).to_owned());
+        }
+        files
+    }
+
+    #[test]
+    fn identical_files_are_no_change_and_others_are_named_by_kind() {
+        let dir = dir_with(
+            "kinds",
+            &[
+                ("same.rs", "a\n"),
+                ("src/edited.rs", "b\n"),
+                ("stray.rs", "c\n"),
+            ],
+        );
+        let generated = files(&[
+            ("same.rs", "a\n"),
+            ("src/edited.rs", "B\n"),
+            ("src/new.rs", "d\n"),
+        ]);
+        let changes = generated.changes(&dir).unwrap();
+        let drift = generated.check(&dir).unwrap();
+        let same = dir_with("same", &[("same.rs", "a\n")]);
+        let unchanged = files(&[("same.rs", "a\n")]).check(&same);
+        remove_dir(&dir).unwrap();
+        remove_dir(&same).unwrap();
+        assert_eq!(unchanged.unwrap(), []);
+        let path = |p: &str| p.to_owned();
+        assert_eq!(
+            changes,
+            [
+                Change::Changed {
+                    path: path("src/edited.rs")
+                },
+                Change::Missing {
+                    path: path("src/new.rs")
+                },
+                Change::Extra {
+                    path: path("stray.rs")
+                },
+            ]
+        );
+        let Drift::Changed {
+            diff,
+            added,
+            removed,
+            ..
+        } = &drift[0]
+        else {
+            panic!("{drift:?}")
+        };
+        assert_eq!((*added, *removed), (1, 1));
+        assert!(diff.contains("\n-b\n+B"), "{diff}");
+    }
+
+    #[test]
+    fn a_file_changed_throughout_reports_a_bounded_diff() {
+        // 20,000 separate one-line edits in 200,000 lines: Myers' algorithm
+        // would need on the order of 10^10 steps to find the smallest diff.
+        let old: String = (0..200_000).map(|i| format!("line {i}\n")).collect();
+        let new: String = (0..200_000)
+            .map(|i| match i % 10 {
+                0 => format!("edited {i}\n"),
+                _ => format!("line {i}\n"),
+            })
+            .collect();
+        let dir = dir_with("huge", &[("big.rs", &old)]);
+        let drift = files(&[("big.rs", &new)]).check(&dir).unwrap();
+        remove_dir(&dir).unwrap();
+        let [Drift::Changed {
+            diff,
+            added,
+            removed,
+            ..
+        }] = drift.as_slice()
+        else {
+            panic!("{drift:?}")
+        };
+        let hunks = diff.lines().filter(|l| l.starts_with("@@")).count();
+        assert!((1..=DIFF_HUNKS).contains(&hunks), "{diff}");
+        assert!(diff.lines().count() <= DIFF_LINES + 2, "{diff}");
+        assert!(
+            diff.ends_with("more hunks") || diff.contains("more lines"),
+            "{diff}"
+        );
+        // Every edit is counted (more if the diff settled for a coarse one).
+        assert!(
+            *added >= 20_000 && *removed >= 20_000,
+            "+{added} -{removed}"
+        );
+    }
+}

@@ -1,12 +1,18 @@
-//! A global allocator that counts live heap bytes and their peak, so the
+//! A global allocator that can count live heap bytes and their peak, so the
 //! benchmark can state how much memory a stage needed. It forwards to the
-//! system allocator; counting costs two atomic operations per call.
+//! system allocator. Counting is off except inside [`measure`]: two atomic
+//! operations on shared counters per allocation, contended by every thread,
+//! would slow the very runs the benchmark times.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Bytes allocated minus bytes freed since counting started. Negative when
+/// more was freed than allocated (blocks from before counting started).
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// Install with `#[global_allocator] static A: Counting = Counting;` in a binary.
 pub struct Counting;
@@ -17,7 +23,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let ptr = System.alloc(layout);
         if !ptr.is_null() {
-            grew(layout.size());
+            changed(layout.size() as isize);
         }
         ptr
     }
@@ -25,45 +31,60 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let ptr = System.alloc_zeroed(layout);
         if !ptr.is_null() {
-            grew(layout.size());
+            changed(layout.size() as isize);
         }
         ptr
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         System.dealloc(ptr, layout);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        changed(-(layout.size() as isize));
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let new = System.realloc(ptr, layout, new_size);
         if !new.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            grew(new_size);
+            changed(new_size as isize - layout.size() as isize);
         }
         new
     }
 }
 
-fn grew(bytes: usize) {
+fn changed(bytes: isize) {
+    if !COUNTING.load(Ordering::Relaxed) {
+        return;
+    }
+    INSTALLED.store(true, Ordering::Relaxed);
     let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(live, Ordering::Relaxed);
+    if bytes > 0 {
+        PEAK.fetch_max(live, Ordering::Relaxed);
+    }
 }
 
-/// Heap bytes allocated and not yet freed. Zero unless [`Counting`] is the
-/// global allocator.
-pub fn live() -> usize {
-    LIVE.load(Ordering::Relaxed)
+/// What [`measure`] counted.
+pub struct Counted {
+    /// The most heap bytes live at once during the work, above those live
+    /// before it.
+    pub peak: usize,
+    /// Heap bytes the work left allocated (held by its result).
+    pub retained: usize,
+    /// False when [`Counting`] is not the global allocator: both read 0.
+    pub installed: bool,
 }
 
-/// Starts a new peak from what is live now, and returns that.
-pub fn reset_peak() -> usize {
-    let live = live();
-    PEAK.store(live, Ordering::Relaxed);
-    live
-}
-
-/// The most heap bytes live at once since the last [`reset_peak`].
-pub fn peak() -> usize {
-    PEAK.load(Ordering::Relaxed)
+/// Runs `work` with counting on. Not meant to nest or to overlap other
+/// measurements.
+pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Counted) {
+    LIVE.store(0, Ordering::Relaxed);
+    PEAK.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::SeqCst);
+    let result = work();
+    COUNTING.store(false, Ordering::SeqCst);
+    let bytes = |a: &AtomicIsize| a.load(Ordering::Relaxed).max(0) as usize;
+    let counted = Counted {
+        peak: bytes(&PEAK),
+        retained: bytes(&LIVE),
+        installed: INSTALLED.load(Ordering::Relaxed),
+    };
+    (result, counted)
 }

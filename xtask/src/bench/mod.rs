@@ -11,8 +11,8 @@
 //! (`generator::generate`) and the ratio full/parse; then the Identity
 //! portion copied N times (see [`scale`]) and the largest real portions.
 //! Times are medians of several runs; memory is the peak of live heap bytes
-//! during one run, above what was live before it (the spec text), counted by
-//! the allocator in [`alloc`] when the binary installs it.
+//! during one more, untimed run, above what was live before it (the spec
+//! text), counted by the allocator in [`alloc`] when the binary installs it.
 
 pub mod alloc;
 pub mod scale;
@@ -81,8 +81,8 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     );
     let ratio = ratio(full.time, parse.time);
     println!("| **ratio full / parse** | **{ratio:.2}** | |");
-    println!("\n| input | spec | parse | full codegen | full / parse | output | peak heap | peak / (2 x parsed + output) |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("\n| input | spec | parse | parse + IR | full codegen | full / parse | output | peak heap | peak / (2 x parsed + output) |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mut series = Vec::new();
     for &copies in &args.scale {
         let copied = scale::copied_spec(&text, copies)?;
@@ -109,6 +109,8 @@ struct Measured {
 /// A scale or portion row: parse and full codegen of one input.
 struct Row {
     parse: Measured,
+    /// Parse, select and IR.
+    ir: Measured,
     /// Live heap bytes of the parsed `openapiv3::OpenAPI`.
     parsed: usize,
     full: Measured,
@@ -120,9 +122,10 @@ impl Row {
     fn print(&self, label: &str, text: &str) {
         let budget = 2 * self.parsed + self.output;
         println!(
-            "| {label} | {} | {} | {} | {:.2} | {} | {} | {:.2} |",
+            "| {label} | {} | {} | {} | {} | {:.2} | {} | {} | {:.2} |",
             spec_size(text),
             secs(self.parse.time),
+            secs(self.ir.time),
             secs(self.full.time),
             ratio(self.full.time, self.parse.time),
             mib(self.output),
@@ -160,45 +163,41 @@ impl Bench {
     }
 
     fn row(&self, text: &str, portion: &Portion, runs: usize) -> anyhow::Result<Row> {
-        let before = alloc::live();
-        let parsed =
-            serde_yaml::from_str::<openapiv3::OpenAPI>(text).context("parsing the spec")?;
-        let parsed_bytes = alloc::live().saturating_sub(before);
-        drop(parsed);
+        let (parsed, counted) = alloc::measure(|| serde_yaml::from_str::<openapiv3::OpenAPI>(text));
+        drop(parsed.context("parsing the spec")?);
         let generated = generator::generate(text, &self.provenance, portion, &self.templates)
             .with_context(|| format!("generating portion {}", portion.name))?;
         let output = generated.files.files.values().map(String::len).sum();
         drop(generated);
         Ok(Row {
             parse: self.parse(text, runs)?,
-            parsed: parsed_bytes,
+            ir: self.build_ir(text, portion, runs)?,
+            parsed: counted.retained,
             full: self.generate(text, portion, runs)?,
             output,
         })
     }
 }
 
-/// Runs `work` `runs` times; the median time, and the peak heap of the first run.
+/// Runs `work` once with the heap counted, then `runs` times timed (with
+/// counting off): the median time and the counted run's peak.
 fn measure<T>(
     runs: usize,
     mut work: impl FnMut() -> anyhow::Result<T>,
 ) -> anyhow::Result<Measured> {
+    let (result, counted) = alloc::measure(&mut work);
+    drop(result?);
     let mut times = Vec::new();
-    let mut peak = 0;
-    for run in 0..runs.max(1) {
-        let base = alloc::reset_peak();
+    for _ in 0..runs.max(1) {
         let start = Instant::now();
         let result = work()?;
         times.push(start.elapsed());
-        if run == 0 {
-            peak = alloc::peak().saturating_sub(base);
-        }
         drop(result);
     }
     times.sort();
     Ok(Measured {
         time: times[times.len() / 2],
-        peak,
+        peak: counted.peak,
     })
 }
 
@@ -245,7 +244,10 @@ fn print_machine(spec: &Path) {
         "machine: {cpu}, {cores} cores available; load average before the run: {}",
         load_average()
     );
-    if alloc::live() == 0 {
+    if !alloc::measure(|| std::hint::black_box(String::from("x")))
+        .1
+        .installed
+    {
         println!("(no counting allocator installed: heap figures read 0)");
     }
 }

@@ -152,3 +152,57 @@ fn add_enum_copies(value: &mut Value, copies: usize) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use generator::ir::{Ir, TypeKind};
+    use generator::Portion;
+
+    fn ir_of(copies: usize) -> Ir {
+        let spec = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/stripe-openapi/spec3.v524.yaml"
+        );
+        let text = std::fs::read_to_string(spec).expect("../shared holds Stripe's spec");
+        let copied = copied_spec(&text, copies).unwrap();
+        generator::build_ir(&copied, "copied", &Portion::identity()).unwrap()
+    }
+
+    fn identity_operations(ir: &Ir) -> usize {
+        ir.operations
+            .iter()
+            .filter(|o| o.path.starts_with(PATH_PREFIX))
+            .count()
+    }
+
+    fn event_types(ir: &Ir) -> usize {
+        ir.types
+            .iter()
+            .map(|t| match &t.kind {
+                TypeKind::EventPayload(p) => p.variants.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    #[test]
+    fn each_copy_adds_the_portion_once_more_as_a_scope_of_its_own() {
+        let (one, three) = (ir_of(1), ir_of(3));
+        assert!(identity_operations(&one) > 0 && event_types(&one) > 0);
+        assert_eq!(identity_operations(&three), 3 * identity_operations(&one));
+        assert_eq!(event_types(&three), 3 * event_types(&one));
+        let names: Vec<&str> = (0..three.types.len())
+            .filter_map(|i| three.name(generator::ir::TypeId(i)))
+            .collect();
+        for name in [
+            "VerificationSession",
+            "C1VerificationSession",
+            "C2VerificationSessionId",
+        ] {
+            assert!(names.contains(&name), "{name} missing");
+        }
+        let modules: Vec<&str> = three.operations.iter().map(|o| o.module.as_str()).collect();
+        assert!(modules.contains(&"c2_verification_report"), "{modules:?}");
+    }
+}
