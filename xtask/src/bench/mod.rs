@@ -81,8 +81,8 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     );
     let ratio = ratio(full.time, parse.time);
     println!("| **ratio full / parse** | **{ratio:.2}** | |");
-    println!("\n| input | spec | parse | parse + IR | full codegen | full / parse | output | peak heap | peak / (2 x parsed + output) |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("\n| input | spec | parse | parse + IR | full codegen | full / parse | parsed | output | peak heap | peak / (2 x parsed + output) |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mut series = Vec::new();
     for &copies in &args.scale {
         let copied = scale::copied_spec(&text, copies)?;
@@ -122,12 +122,13 @@ impl Row {
     fn print(&self, label: &str, text: &str) {
         let budget = 2 * self.parsed + self.output;
         println!(
-            "| {label} | {} | {} | {} | {} | {:.2} | {} | {} | {:.2} |",
+            "| {label} | {} | {} | {} | {} | {:.2} | {} | {} | {} | {:.2} |",
             spec_size(text),
             secs(self.parse.time),
             secs(self.ir.time),
             secs(self.full.time),
             ratio(self.full.time, self.parse.time),
+            mib(self.parsed),
             mib(self.output),
             mib(self.full.peak),
             self.full.peak as f64 / budget as f64,
