@@ -61,6 +61,9 @@ impl std::fmt::Display for Drift {
     }
 }
 
+/// A change, with the file's bytes on disk when it is [`Change::Changed`].
+type Compared = (Change, Option<Vec<u8>>);
+
 /// Hunks of diff shown per file, and lines of diff at most: enough to see
 /// what moved, short enough for CI logs.
 pub const DIFF_HUNKS: usize = 3;
@@ -108,7 +111,7 @@ impl Files {
     }
 
     /// Every change, with the bytes on disk of each changed file.
-    fn compare(&self, dir: &Path) -> Result<Vec<(Change, Option<Vec<u8>>)>, Error> {
+    fn compare(&self, dir: &Path) -> Result<Vec<Compared>, Error> {
         let mut on_disk = read_bytes(dir)?;
         let mut out = Vec::new();
         for (path, generated) in &self.files {
