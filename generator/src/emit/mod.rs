@@ -342,8 +342,13 @@ fn lib_file(ir: &Ir, facts: &Facts, provenance: &Provenance, runtime: &[String])
         quote!(#doc pub mod #m;)
     });
     let (models, ids) = root_exports(ir);
-    let models = models.iter().map(|m| ident(m));
-    let ids = ids.iter().map(|m| ident(m));
+    // An empty `use` list would be an unused import (rustfmt used to drop it).
+    let reexport = |module: &str, names: &[String]| {
+        let module = ident(module);
+        let idents = names.iter().map(|n| ident(n));
+        (!names.is_empty()).then(|| quote!(pub use #module::{#(#idents),*};))
+    };
+    let (models, ids) = (reexport("models", &models), reexport("ids", &ids));
     let api_version = &ir.api_version;
     let release = provenance
         .release
@@ -360,8 +365,8 @@ fn lib_file(ir: &Ir, facts: &Facts, provenance: &Provenance, runtime: &[String])
         #(#operation_modules)*
 
         pub use runtime::*;
-        pub use ids::{#(#ids),*};
-        pub use models::{#(#models),*};
+        #ids
+        #models
 
         /// The Stripe API version this crate was generated for, sent as `Stripe-Version`.
         pub const API_VERSION: &str = #api_version;
