@@ -54,7 +54,10 @@ impl ListEvents {
         }
     }
     /// Sets `created`.
-    pub fn created(mut self, value: impl Into<crate::models::ListEventsCreated>) -> Self {
+    pub fn created(
+        mut self,
+        value: impl Into<crate::models::ListEventsCreated>,
+    ) -> Self {
         self.created = Some(value.into());
         self
     }
@@ -69,7 +72,10 @@ impl ListEvents {
         self
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -91,7 +97,10 @@ impl ListEvents {
         self
     }
     /// An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both.
-    pub fn types<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn types<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.types
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -100,7 +109,11 @@ impl ListEvents {
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -109,8 +122,7 @@ impl ListEvents {
         &self,
         client: &crate::Client,
     ) -> Result<crate::List<crate::models::Event>, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -126,9 +138,7 @@ impl ListEvents {
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::Response<crate::List<crate::models::Event>>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+        client.execute_with_response(&self.request()?, options).await
     }
     /// Every item of every page, fetched lazily page by page. Filters,
     /// `expand` and the options apply to every page.
@@ -136,23 +146,24 @@ impl ListEvents {
         &self,
         client: &crate::Client,
         options: crate::RequestOptions,
-    ) -> impl futures_util::Stream<Item = Result<crate::models::Event, crate::Error>> + Send + 'static
-    {
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::Event, crate::Error>,
+    > + Send + 'static {
         match self.request() {
-            Ok(request) => futures_util::future::Either::Left(client.paginate(request, options)),
-            Err(err) => futures_util::future::Either::Right(futures_util::stream::once(
-                async move { Err(err) },
-            )),
+            Ok(request) => {
+                futures_util::future::Either::Left(client.paginate(request, options))
+            }
+            Err(err) => {
+                futures_util::future::Either::Right(
+                    futures_util::stream::once(async move { Err(err) }),
+                )
+            }
         }
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/events".to_owned();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Get,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
     }
 }
 impl Default for ListEvents {
@@ -183,7 +194,10 @@ impl RetrieveEvent {
         }
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -192,14 +206,20 @@ impl RetrieveEvent {
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
     /// Sends the request.
-    pub async fn send(&self, client: &crate::Client) -> Result<crate::models::Event, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+    pub async fn send(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::models::Event, crate::Error> {
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -215,17 +235,11 @@ impl RetrieveEvent {
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::Response<crate::models::Event>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+        client.execute_with_response(&self.request()?, options).await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = ["/v1/events/", &crate::path::segment(self.id.as_ref())?].concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Get,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
     }
 }

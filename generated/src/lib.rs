@@ -8,30 +8,30 @@ mod body_limit;
 mod client;
 mod emptyable;
 mod error;
-/// Operations on `event` objects.
-pub mod event;
 mod expandable;
 mod extra_fields;
 mod extra_params;
 mod form;
 mod id;
-mod ids;
 mod json;
 mod list;
-pub mod models;
 mod pagination;
 mod path;
 mod raw;
 mod response;
 mod runtime;
+mod webhook;
+mod ids;
+pub mod models;
+/// Operations on `event` objects.
+pub mod event;
 /// Operations on `verification_report` objects.
 pub mod verification_report;
 /// Operations on `verification_session` objects.
 pub mod verification_session;
-mod webhook;
+pub use runtime::*;
 pub use ids::{EventId, VerificationReportId, VerificationSessionId};
 pub use models::{Event, EventPayload, VerificationReport, VerificationSession};
-pub use runtime::*;
 /// The Stripe API version this crate was generated for, sent as `Stripe-Version`.
 pub const API_VERSION: &str = "2023-08-16";
 /// The release of Stripe's OpenAPI spec this crate was generated from.

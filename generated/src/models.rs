@@ -28,7 +28,9 @@ pub struct Address {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Address;
@@ -48,18 +50,44 @@ impl<'de> serde::Deserialize<'de> for Address {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "city" => crate::extra_fields::read(&mut map, &mut field_city, "city")?,
-                        "country" => {
-                            crate::extra_fields::read(&mut map, &mut field_country, "country")?
+                        "city" => {
+                            crate::extra_fields::read(&mut map, &mut field_city, "city")?
                         }
-                        "line1" => crate::extra_fields::read(&mut map, &mut field_line1, "line1")?,
-                        "line2" => crate::extra_fields::read(&mut map, &mut field_line2, "line2")?,
-                        "postal_code" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_postal_code,
-                            "postal_code",
-                        )?,
-                        "state" => crate::extra_fields::read(&mut map, &mut field_state, "state")?,
+                        "country" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_country,
+                                "country",
+                            )?
+                        }
+                        "line1" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_line1,
+                                "line1",
+                            )?
+                        }
+                        "line2" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_line2,
+                                "line2",
+                            )?
+                        }
+                        "postal_code" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_postal_code,
+                                "postal_code",
+                            )?
+                        }
+                        "state" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_state,
+                                "state",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -155,7 +183,9 @@ pub struct ApiErrors {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for ApiErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = ApiErrors;
@@ -183,50 +213,92 @@ impl<'de> serde::Deserialize<'de> for ApiErrors {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "charge" => {
-                            crate::extra_fields::read(&mut map, &mut field_charge, "charge")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_charge,
+                                "charge",
+                            )?
                         }
-                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
-                        "decline_code" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_decline_code,
-                            "decline_code",
-                        )?,
+                        "code" => {
+                            crate::extra_fields::read(&mut map, &mut field_code, "code")?
+                        }
+                        "decline_code" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_decline_code,
+                                "decline_code",
+                            )?
+                        }
                         "doc_url" => {
-                            crate::extra_fields::read(&mut map, &mut field_doc_url, "doc_url")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_doc_url,
+                                "doc_url",
+                            )?
                         }
                         "message" => {
-                            crate::extra_fields::read(&mut map, &mut field_message, "message")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_message,
+                                "message",
+                            )?
                         }
-                        "param" => crate::extra_fields::read(&mut map, &mut field_param, "param")?,
-                        "payment_intent" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_payment_intent,
-                            "payment_intent",
-                        )?,
-                        "payment_method" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_payment_method,
-                            "payment_method",
-                        )?,
-                        "payment_method_type" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_payment_method_type,
-                            "payment_method_type",
-                        )?,
-                        "request_log_url" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_request_log_url,
-                            "request_log_url",
-                        )?,
-                        "setup_intent" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_setup_intent,
-                            "setup_intent",
-                        )?,
+                        "param" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_param,
+                                "param",
+                            )?
+                        }
+                        "payment_intent" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_payment_intent,
+                                "payment_intent",
+                            )?
+                        }
+                        "payment_method" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_payment_method,
+                                "payment_method",
+                            )?
+                        }
+                        "payment_method_type" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_payment_method_type,
+                                "payment_method_type",
+                            )?
+                        }
+                        "request_log_url" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_request_log_url,
+                                "request_log_url",
+                            )?
+                        }
+                        "setup_intent" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_setup_intent,
+                                "setup_intent",
+                            )?
+                        }
                         "source" => {
-                            crate::extra_fields::read(&mut map, &mut field_source, "source")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_source,
+                                "source",
+                            )?
                         }
-                        "type" => crate::extra_fields::read(&mut map, &mut field_type_, "type")?,
+                        "type" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_type_,
+                                "type",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -344,8 +416,13 @@ impl serde::Serialize for ApiErrorsType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ApiErrorsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -422,9 +499,15 @@ impl serde::Serialize for CreateVerificationSessionOptionsDocumentAllowedTypes {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CreateVerificationSessionOptionsDocumentAllowedTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> serde::Deserialize<'de>
+for CreateVerificationSessionOptionsDocumentAllowedTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -475,8 +558,13 @@ impl serde::Serialize for CreateVerificationSessionType {
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateVerificationSessionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -490,7 +578,9 @@ pub struct Error {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Error;
@@ -505,7 +595,13 @@ impl<'de> serde::Deserialize<'de> for Error {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "error" => crate::extra_fields::read(&mut map, &mut field_error, "error")?,
+                        "error" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_error,
+                                "error",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -685,8 +781,13 @@ impl serde::Serialize for EventObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for EventObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -723,45 +824,84 @@ impl EventPayload {
     /// (`identity.verification_session.verified`).
     pub fn event_type(&self) -> &str {
         match self {
-            Self::VerificationSessionCanceled(_) => "identity.verification_session.canceled",
-            Self::VerificationSessionCreated(_) => "identity.verification_session.created",
-            Self::VerificationSessionProcessing(_) => "identity.verification_session.processing",
-            Self::VerificationSessionRedacted(_) => "identity.verification_session.redacted",
+            Self::VerificationSessionCanceled(_) => {
+                "identity.verification_session.canceled"
+            }
+            Self::VerificationSessionCreated(_) => {
+                "identity.verification_session.created"
+            }
+            Self::VerificationSessionProcessing(_) => {
+                "identity.verification_session.processing"
+            }
+            Self::VerificationSessionRedacted(_) => {
+                "identity.verification_session.redacted"
+            }
             Self::VerificationSessionRequiresInput(_) => {
                 "identity.verification_session.requires_input"
             }
-            Self::VerificationSessionVerified(_) => "identity.verification_session.verified",
+            Self::VerificationSessionVerified(_) => {
+                "identity.verification_session.verified"
+            }
             Self::Unknown { type_, .. } => type_,
         }
     }
     /// Decodes `data.object` as the type `event_type` carries.
-    fn decode(event_type: &str, object: &serde_json::value::RawValue) -> Result<Self, String> {
-        Ok(match event_type {
-            "identity.verification_session.canceled" => Self::VerificationSessionCanceled(
-                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
-            ),
-            "identity.verification_session.created" => Self::VerificationSessionCreated(
-                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
-            ),
-            "identity.verification_session.processing" => Self::VerificationSessionProcessing(
-                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
-            ),
-            "identity.verification_session.redacted" => Self::VerificationSessionRedacted(
-                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
-            ),
-            "identity.verification_session.requires_input" => {
-                Self::VerificationSessionRequiresInput(
-                    crate::json::from_raw::<VerificationSession>(object, "data.object")?,
-                )
-            }
-            "identity.verification_session.verified" => Self::VerificationSessionVerified(
-                crate::json::from_raw::<VerificationSession>(object, "data.object")?,
-            ),
-            _ => Self::Unknown {
-                type_: event_type.to_owned(),
-                object: crate::json::from_raw(object, "data.object")?,
+    fn decode(
+        event_type: &str,
+        object: &serde_json::value::RawValue,
+    ) -> Result<Self, String> {
+        Ok(
+            match event_type {
+                "identity.verification_session.canceled" => {
+                    Self::VerificationSessionCanceled(
+                        crate::json::from_raw::<
+                            VerificationSession,
+                        >(object, "data.object")?,
+                    )
+                }
+                "identity.verification_session.created" => {
+                    Self::VerificationSessionCreated(
+                        crate::json::from_raw::<
+                            VerificationSession,
+                        >(object, "data.object")?,
+                    )
+                }
+                "identity.verification_session.processing" => {
+                    Self::VerificationSessionProcessing(
+                        crate::json::from_raw::<
+                            VerificationSession,
+                        >(object, "data.object")?,
+                    )
+                }
+                "identity.verification_session.redacted" => {
+                    Self::VerificationSessionRedacted(
+                        crate::json::from_raw::<
+                            VerificationSession,
+                        >(object, "data.object")?,
+                    )
+                }
+                "identity.verification_session.requires_input" => {
+                    Self::VerificationSessionRequiresInput(
+                        crate::json::from_raw::<
+                            VerificationSession,
+                        >(object, "data.object")?,
+                    )
+                }
+                "identity.verification_session.verified" => {
+                    Self::VerificationSessionVerified(
+                        crate::json::from_raw::<
+                            VerificationSession,
+                        >(object, "data.object")?,
+                    )
+                }
+                _ => {
+                    Self::Unknown {
+                        type_: event_type.to_owned(),
+                        object: crate::json::from_raw(object, "data.object")?,
+                    }
+                }
             },
-        })
+        )
     }
 }
 impl serde::Serialize for EventPayload {
@@ -771,7 +911,9 @@ impl serde::Serialize for EventPayload {
             Self::VerificationSessionCreated(object) => object.serialize(serializer),
             Self::VerificationSessionProcessing(object) => object.serialize(serializer),
             Self::VerificationSessionRedacted(object) => object.serialize(serializer),
-            Self::VerificationSessionRequiresInput(object) => object.serialize(serializer),
+            Self::VerificationSessionRequiresInput(object) => {
+                object.serialize(serializer)
+            }
             Self::VerificationSessionVerified(object) => object.serialize(serializer),
             Self::Unknown { object, .. } => object.serialize(serializer),
         }
@@ -780,40 +922,37 @@ impl serde::Serialize for EventPayload {
 impl std::fmt::Debug for EventPayload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::VerificationSessionCanceled(object) => f
-                .debug_tuple("VerificationSessionCanceled")
-                .field(object)
-                .finish(),
-            Self::VerificationSessionCreated(object) => f
-                .debug_tuple("VerificationSessionCreated")
-                .field(object)
-                .finish(),
-            Self::VerificationSessionProcessing(object) => f
-                .debug_tuple("VerificationSessionProcessing")
-                .field(object)
-                .finish(),
-            Self::VerificationSessionRedacted(object) => f
-                .debug_tuple("VerificationSessionRedacted")
-                .field(object)
-                .finish(),
-            Self::VerificationSessionRequiresInput(object) => f
-                .debug_tuple("VerificationSessionRequiresInput")
-                .field(object)
-                .finish(),
-            Self::VerificationSessionVerified(object) => f
-                .debug_tuple("VerificationSessionVerified")
-                .field(object)
-                .finish(),
-            Self::Unknown { type_, .. } => f
-                .debug_struct("Unknown")
-                .field("type_", type_)
-                .field("object", &"[redacted]")
-                .finish(),
+            Self::VerificationSessionCanceled(object) => {
+                f.debug_tuple("VerificationSessionCanceled").field(object).finish()
+            }
+            Self::VerificationSessionCreated(object) => {
+                f.debug_tuple("VerificationSessionCreated").field(object).finish()
+            }
+            Self::VerificationSessionProcessing(object) => {
+                f.debug_tuple("VerificationSessionProcessing").field(object).finish()
+            }
+            Self::VerificationSessionRedacted(object) => {
+                f.debug_tuple("VerificationSessionRedacted").field(object).finish()
+            }
+            Self::VerificationSessionRequiresInput(object) => {
+                f.debug_tuple("VerificationSessionRequiresInput").field(object).finish()
+            }
+            Self::VerificationSessionVerified(object) => {
+                f.debug_tuple("VerificationSessionVerified").field(object).finish()
+            }
+            Self::Unknown { type_, .. } => {
+                f.debug_struct("Unknown")
+                    .field("type_", type_)
+                    .field("object", &"[redacted]")
+                    .finish()
+            }
         }
     }
 }
 impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct Wire {
             account: Option<String>,
             api_version: Option<String>,
@@ -828,11 +967,16 @@ impl<'de> serde::Deserialize<'de> for Event {
             extra_fields: crate::ExtraFields,
         }
         impl<'de> serde::Deserialize<'de> for Wire {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
                 struct ObjectVisitor;
                 impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
                     type Value = Wire;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
                         f.write_str("a `Event` object")
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -847,52 +991,80 @@ impl<'de> serde::Deserialize<'de> for Event {
                         let mut field_livemode: Option<bool> = None;
                         let mut field_object: Option<EventObject> = None;
                         let mut field_pending_webhooks: Option<i64> = None;
-                        let mut field_request: Option<Option<NotificationEventRequest>> = None;
+                        let mut field_request: Option<
+                            Option<NotificationEventRequest>,
+                        > = None;
                         let mut field_type_: Option<String> = None;
                         let mut extra_fields = crate::ExtraFields::new();
-                        while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                        while let Some(key) = map
+                            .next_key::<crate::extra_fields::Key<'de>>()?
+                        {
                             match key.as_str() {
-                                "account" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_account,
-                                    "account",
-                                )?,
-                                "api_version" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_api_version,
-                                    "api_version",
-                                )?,
-                                "created" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_created,
-                                    "created",
-                                )?,
-                                "data" => {
-                                    crate::extra_fields::read(&mut map, &mut field_data, "data")?
+                                "account" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_account,
+                                        "account",
+                                    )?
                                 }
-                                "id" => crate::extra_fields::read(&mut map, &mut field_id, "id")?,
-                                "livemode" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_livemode,
-                                    "livemode",
-                                )?,
-                                "object" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_object,
-                                    "object",
-                                )?,
-                                "pending_webhooks" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_pending_webhooks,
-                                    "pending_webhooks",
-                                )?,
-                                "request" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_request,
-                                    "request",
-                                )?,
+                                "api_version" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_api_version,
+                                        "api_version",
+                                    )?
+                                }
+                                "created" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_created,
+                                        "created",
+                                    )?
+                                }
+                                "data" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_data,
+                                        "data",
+                                    )?
+                                }
+                                "id" => {
+                                    crate::extra_fields::read(&mut map, &mut field_id, "id")?
+                                }
+                                "livemode" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_livemode,
+                                        "livemode",
+                                    )?
+                                }
+                                "object" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_object,
+                                        "object",
+                                    )?
+                                }
+                                "pending_webhooks" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_pending_webhooks,
+                                        "pending_webhooks",
+                                    )?
+                                }
+                                "request" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_request,
+                                        "request",
+                                    )?
+                                }
                                 "type" => {
-                                    crate::extra_fields::read(&mut map, &mut field_type_, "type")?
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_type_,
+                                        "type",
+                                    )?
                                 }
                                 _ => {
                                     let value = map.next_value()?;
@@ -903,11 +1075,20 @@ impl<'de> serde::Deserialize<'de> for Event {
                         Ok(Wire {
                             account: field_account.flatten(),
                             api_version: field_api_version.flatten(),
-                            created: crate::extra_fields::required(field_created, "created")?,
+                            created: crate::extra_fields::required(
+                                field_created,
+                                "created",
+                            )?,
                             data: crate::extra_fields::required(field_data, "data")?,
                             id: crate::extra_fields::required(field_id, "id")?,
-                            livemode: crate::extra_fields::required(field_livemode, "livemode")?,
-                            object: crate::extra_fields::required(field_object, "object")?,
+                            livemode: crate::extra_fields::required(
+                                field_livemode,
+                                "livemode",
+                            )?,
+                            object: crate::extra_fields::required(
+                                field_object,
+                                "object",
+                            )?,
                             pending_webhooks: crate::extra_fields::required(
                                 field_pending_webhooks,
                                 "pending_webhooks",
@@ -923,15 +1104,22 @@ impl<'de> serde::Deserialize<'de> for Event {
         }
         struct WireData {
             object: Box<serde_json::value::RawValue>,
-            previous_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            previous_attributes: Option<
+                std::collections::BTreeMap<String, serde_json::Value>,
+            >,
             extra_fields: crate::ExtraFields,
         }
         impl<'de> serde::Deserialize<'de> for WireData {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
                 struct ObjectVisitor;
                 impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
                     type Value = WireData;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    fn expecting(
+                        &self,
+                        f: &mut std::fmt::Formatter<'_>,
+                    ) -> std::fmt::Result {
                         f.write_str("a `NotificationEventData` object")
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -943,18 +1131,24 @@ impl<'de> serde::Deserialize<'de> for Event {
                             Option<std::collections::BTreeMap<String, serde_json::Value>>,
                         > = None;
                         let mut extra_fields = crate::ExtraFields::new();
-                        while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
+                        while let Some(key) = map
+                            .next_key::<crate::extra_fields::Key<'de>>()?
+                        {
                             match key.as_str() {
-                                "object" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_object,
-                                    "object",
-                                )?,
-                                "previous_attributes" => crate::extra_fields::read(
-                                    &mut map,
-                                    &mut field_previous_attributes,
-                                    "previous_attributes",
-                                )?,
+                                "object" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_object,
+                                        "object",
+                                    )?
+                                }
+                                "previous_attributes" => {
+                                    crate::extra_fields::read(
+                                        &mut map,
+                                        &mut field_previous_attributes,
+                                        "previous_attributes",
+                                    )?
+                                }
                                 _ => {
                                     let value = map.next_value()?;
                                     extra_fields.insert(key.into_string(), value);
@@ -962,7 +1156,10 @@ impl<'de> serde::Deserialize<'de> for Event {
                             }
                         }
                         Ok(WireData {
-                            object: crate::extra_fields::required(field_object, "object")?,
+                            object: crate::extra_fields::required(
+                                field_object,
+                                "object",
+                            )?,
                             previous_attributes: field_previous_attributes.flatten(),
                             extra_fields,
                         })
@@ -1058,7 +1255,8 @@ pub enum ListVerificationReportsCreated {
     /// The `Integer` form.
     Integer(i64),
 }
-impl From<ListVerificationReportsCreatedRangeQuerySpecs> for ListVerificationReportsCreated {
+impl From<ListVerificationReportsCreatedRangeQuerySpecs>
+for ListVerificationReportsCreated {
     fn from(value: ListVerificationReportsCreatedRangeQuerySpecs) -> Self {
         Self::RangeQuerySpecs(value)
     }
@@ -1131,8 +1329,13 @@ impl serde::Serialize for ListVerificationReportsType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListVerificationReportsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1145,7 +1348,8 @@ pub enum ListVerificationSessionsCreated {
     /// The `Integer` form.
     Integer(i64),
 }
-impl From<ListVerificationSessionsCreatedRangeQuerySpecs> for ListVerificationSessionsCreated {
+impl From<ListVerificationSessionsCreatedRangeQuerySpecs>
+for ListVerificationSessionsCreated {
     fn from(value: ListVerificationSessionsCreatedRangeQuerySpecs) -> Self {
         Self::RangeQuerySpecs(value)
     }
@@ -1226,8 +1430,13 @@ impl serde::Serialize for ListVerificationSessionsStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ListVerificationSessionsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1239,7 +1448,9 @@ pub struct NotificationEventData {
     pub object: EventPayload,
     /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`). If an array attribute has any updated elements, this object contains the entire array. In Stripe API versions 2017-04-06 or earlier, an updated array attribute in this object includes only the updated array elements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub previous_attributes: Option<
+        std::collections::BTreeMap<String, serde_json::Value>,
+    >,
     #[serde(flatten)]
     extra_fields: crate::ExtraFields,
 }
@@ -1284,7 +1495,9 @@ pub struct NotificationEventRequest {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = NotificationEventRequest;
@@ -1301,11 +1514,13 @@ impl<'de> serde::Deserialize<'de> for NotificationEventRequest {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "id" => crate::extra_fields::read(&mut map, &mut field_id, "id")?,
-                        "idempotency_key" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_idempotency_key,
-                            "idempotency_key",
-                        )?,
+                        "idempotency_key" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_idempotency_key,
+                                "idempotency_key",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -1419,9 +1634,15 @@ impl serde::Serialize for UpdateVerificationSessionOptionsDocumentAllowedTypes {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for UpdateVerificationSessionOptionsDocumentAllowedTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> serde::Deserialize<'de>
+for UpdateVerificationSessionOptionsDocumentAllowedTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1472,8 +1693,13 @@ impl serde::Serialize for UpdateVerificationSessionType {
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateVerificationSessionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1522,7 +1748,9 @@ pub struct VerificationReport {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReport {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReport;
@@ -1549,33 +1777,69 @@ impl<'de> serde::Deserialize<'de> for VerificationReport {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "created" => {
-                            crate::extra_fields::read(&mut map, &mut field_created, "created")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_created,
+                                "created",
+                            )?
                         }
                         "document" => {
-                            crate::extra_fields::read(&mut map, &mut field_document, "document")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_document,
+                                "document",
+                            )?
                         }
                         "id" => crate::extra_fields::read(&mut map, &mut field_id, "id")?,
                         "id_number" => {
-                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_id_number,
+                                "id_number",
+                            )?
                         }
                         "livemode" => {
-                            crate::extra_fields::read(&mut map, &mut field_livemode, "livemode")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_livemode,
+                                "livemode",
+                            )?
                         }
                         "object" => {
-                            crate::extra_fields::read(&mut map, &mut field_object, "object")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_object,
+                                "object",
+                            )?
                         }
                         "options" => {
-                            crate::extra_fields::read(&mut map, &mut field_options, "options")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_options,
+                                "options",
+                            )?
                         }
                         "selfie" => {
-                            crate::extra_fields::read(&mut map, &mut field_selfie, "selfie")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_selfie,
+                                "selfie",
+                            )?
                         }
-                        "type" => crate::extra_fields::read(&mut map, &mut field_type_, "type")?,
-                        "verification_session" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_verification_session,
-                            "verification_session",
-                        )?,
+                        "type" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_type_,
+                                "type",
+                            )?
+                        }
+                        "verification_session" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_verification_session,
+                                "verification_session",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -1683,7 +1947,9 @@ pub struct VerificationReportDocument {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportDocument;
@@ -1702,8 +1968,9 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocument {
                 > = None;
                 let mut field_files: Option<Option<Vec<String>>> = None;
                 let mut field_first_name: Option<Option<String>> = None;
-                let mut field_issued_date: Option<Option<VerificationReportDocumentIssuedDate>> =
-                    None;
+                let mut field_issued_date: Option<
+                    Option<VerificationReportDocumentIssuedDate>,
+                > = None;
                 let mut field_issuing_country: Option<Option<String>> = None;
                 let mut field_last_name: Option<Option<String>> = None;
                 let mut field_number: Option<Option<String>> = None;
@@ -1713,41 +1980,85 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocument {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "address" => {
-                            crate::extra_fields::read(&mut map, &mut field_address, "address")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_address,
+                                "address",
+                            )?
                         }
-                        "dob" => crate::extra_fields::read(&mut map, &mut field_dob, "dob")?,
-                        "error" => crate::extra_fields::read(&mut map, &mut field_error, "error")?,
-                        "expiration_date" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_expiration_date,
-                            "expiration_date",
-                        )?,
-                        "files" => crate::extra_fields::read(&mut map, &mut field_files, "files")?,
-                        "first_name" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_first_name,
-                            "first_name",
-                        )?,
-                        "issued_date" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_issued_date,
-                            "issued_date",
-                        )?,
-                        "issuing_country" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_issuing_country,
-                            "issuing_country",
-                        )?,
+                        "dob" => {
+                            crate::extra_fields::read(&mut map, &mut field_dob, "dob")?
+                        }
+                        "error" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_error,
+                                "error",
+                            )?
+                        }
+                        "expiration_date" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_expiration_date,
+                                "expiration_date",
+                            )?
+                        }
+                        "files" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_files,
+                                "files",
+                            )?
+                        }
+                        "first_name" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_first_name,
+                                "first_name",
+                            )?
+                        }
+                        "issued_date" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_issued_date,
+                                "issued_date",
+                            )?
+                        }
+                        "issuing_country" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_issuing_country,
+                                "issuing_country",
+                            )?
+                        }
                         "last_name" => {
-                            crate::extra_fields::read(&mut map, &mut field_last_name, "last_name")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_last_name,
+                                "last_name",
+                            )?
                         }
                         "number" => {
-                            crate::extra_fields::read(&mut map, &mut field_number, "number")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_number,
+                                "number",
+                            )?
                         }
                         "status" => {
-                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_status,
+                                "status",
+                            )?
                         }
-                        "type" => crate::extra_fields::read(&mut map, &mut field_type_, "type")?,
+                        "type" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_type_,
+                                "type",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -1798,14 +2109,8 @@ impl std::fmt::Debug for VerificationReportDocument {
             &self.expiration_date.as_ref().map(|_| "[redacted]"),
         );
         out.field("files", &self.files.as_ref().map(|_| "[redacted]"));
-        out.field(
-            "first_name",
-            &self.first_name.as_ref().map(|_| "[redacted]"),
-        );
-        out.field(
-            "issued_date",
-            &self.issued_date.as_ref().map(|_| "[redacted]"),
-        );
+        out.field("first_name", &self.first_name.as_ref().map(|_| "[redacted]"));
+        out.field("issued_date", &self.issued_date.as_ref().map(|_| "[redacted]"));
         out.field("issuing_country", &self.issuing_country);
         out.field("last_name", &self.last_name.as_ref().map(|_| "[redacted]"));
         out.field("number", &self.number.as_ref().map(|_| "[redacted]"));
@@ -1834,7 +2139,9 @@ pub struct VerificationReportDocumentDob {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportDocumentDob {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportDocumentDob;
@@ -1851,9 +2158,19 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocumentDob {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
-                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
-                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        "day" => {
+                            crate::extra_fields::read(&mut map, &mut field_day, "day")?
+                        }
+                        "month" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_month,
+                                "month",
+                            )?
+                        }
+                        "year" => {
+                            crate::extra_fields::read(&mut map, &mut field_year, "year")?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -1910,7 +2227,9 @@ pub struct VerificationReportDocumentError {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportDocumentError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportDocumentError;
@@ -1921,14 +2240,22 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocumentError {
                 self,
                 mut map: A,
             ) -> Result<VerificationReportDocumentError, A::Error> {
-                let mut field_code: Option<Option<VerificationReportDocumentErrorCode>> = None;
+                let mut field_code: Option<
+                    Option<VerificationReportDocumentErrorCode>,
+                > = None;
                 let mut field_reason: Option<Option<String>> = None;
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "code" => {
+                            crate::extra_fields::read(&mut map, &mut field_code, "code")?
+                        }
                         "reason" => {
-                            crate::extra_fields::read(&mut map, &mut field_reason, "reason")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_reason,
+                                "reason",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -2021,8 +2348,13 @@ impl serde::Serialize for VerificationReportDocumentErrorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportDocumentErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2043,7 +2375,9 @@ pub struct VerificationReportDocumentExpirationDate {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportDocumentExpirationDate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportDocumentExpirationDate;
@@ -2060,9 +2394,19 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocumentExpirationDate {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
-                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
-                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        "day" => {
+                            crate::extra_fields::read(&mut map, &mut field_day, "day")?
+                        }
+                        "month" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_month,
+                                "month",
+                            )?
+                        }
+                        "year" => {
+                            crate::extra_fields::read(&mut map, &mut field_year, "year")?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -2122,7 +2466,9 @@ pub struct VerificationReportDocumentIssuedDate {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportDocumentIssuedDate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportDocumentIssuedDate;
@@ -2139,9 +2485,19 @@ impl<'de> serde::Deserialize<'de> for VerificationReportDocumentIssuedDate {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
-                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
-                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        "day" => {
+                            crate::extra_fields::read(&mut map, &mut field_day, "day")?
+                        }
+                        "month" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_month,
+                                "month",
+                            )?
+                        }
+                        "year" => {
+                            crate::extra_fields::read(&mut map, &mut field_year, "year")?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -2231,8 +2587,13 @@ impl serde::Serialize for VerificationReportDocumentStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportDocumentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2287,8 +2648,13 @@ impl serde::Serialize for VerificationReportDocumentType {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2320,7 +2686,9 @@ pub struct VerificationReportIdNumber {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportIdNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportIdNumber;
@@ -2343,26 +2711,50 @@ impl<'de> serde::Deserialize<'de> for VerificationReportIdNumber {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "dob" => crate::extra_fields::read(&mut map, &mut field_dob, "dob")?,
-                        "error" => crate::extra_fields::read(&mut map, &mut field_error, "error")?,
-                        "first_name" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_first_name,
-                            "first_name",
-                        )?,
-                        "id_number" => {
-                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                        "dob" => {
+                            crate::extra_fields::read(&mut map, &mut field_dob, "dob")?
                         }
-                        "id_number_type" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_id_number_type,
-                            "id_number_type",
-                        )?,
+                        "error" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_error,
+                                "error",
+                            )?
+                        }
+                        "first_name" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_first_name,
+                                "first_name",
+                            )?
+                        }
+                        "id_number" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_id_number,
+                                "id_number",
+                            )?
+                        }
+                        "id_number_type" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_id_number_type,
+                                "id_number_type",
+                            )?
+                        }
                         "last_name" => {
-                            crate::extra_fields::read(&mut map, &mut field_last_name, "last_name")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_last_name,
+                                "last_name",
+                            )?
                         }
                         "status" => {
-                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_status,
+                                "status",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -2403,10 +2795,7 @@ impl std::fmt::Debug for VerificationReportIdNumber {
         let mut out = f.debug_struct("VerificationReportIdNumber");
         out.field("dob", &self.dob.as_ref().map(|_| "[redacted]"));
         out.field("error", &self.error);
-        out.field(
-            "first_name",
-            &self.first_name.as_ref().map(|_| "[redacted]"),
-        );
+        out.field("first_name", &self.first_name.as_ref().map(|_| "[redacted]"));
         out.field("id_number", &self.id_number.as_ref().map(|_| "[redacted]"));
         out.field("id_number_type", &self.id_number_type);
         out.field("last_name", &self.last_name.as_ref().map(|_| "[redacted]"));
@@ -2434,7 +2823,9 @@ pub struct VerificationReportIdNumberDob {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberDob {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportIdNumberDob;
@@ -2451,9 +2842,19 @@ impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberDob {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
-                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
-                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        "day" => {
+                            crate::extra_fields::read(&mut map, &mut field_day, "day")?
+                        }
+                        "month" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_month,
+                                "month",
+                            )?
+                        }
+                        "year" => {
+                            crate::extra_fields::read(&mut map, &mut field_year, "year")?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -2510,7 +2911,9 @@ pub struct VerificationReportIdNumberError {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportIdNumberError;
@@ -2521,14 +2924,22 @@ impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberError {
                 self,
                 mut map: A,
             ) -> Result<VerificationReportIdNumberError, A::Error> {
-                let mut field_code: Option<Option<VerificationReportIdNumberErrorCode>> = None;
+                let mut field_code: Option<
+                    Option<VerificationReportIdNumberErrorCode>,
+                > = None;
                 let mut field_reason: Option<Option<String>> = None;
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "code" => {
+                            crate::extra_fields::read(&mut map, &mut field_code, "code")?
+                        }
                         "reason" => {
-                            crate::extra_fields::read(&mut map, &mut field_reason, "reason")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_reason,
+                                "reason",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -2587,7 +2998,9 @@ impl VerificationReportIdNumberErrorCode {
     /// The value as Stripe writes it on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IdNumberInsufficientDocumentData => "id_number_insufficient_document_data",
+            Self::IdNumberInsufficientDocumentData => {
+                "id_number_insufficient_document_data"
+            }
             Self::IdNumberMismatch => "id_number_mismatch",
             Self::IdNumberUnverifiedOther => "id_number_unverified_other",
             Self::Unknown(other) => other,
@@ -2597,7 +3010,9 @@ impl VerificationReportIdNumberErrorCode {
 impl From<&str> for VerificationReportIdNumberErrorCode {
     fn from(value: &str) -> Self {
         match value {
-            "id_number_insufficient_document_data" => Self::IdNumberInsufficientDocumentData,
+            "id_number_insufficient_document_data" => {
+                Self::IdNumberInsufficientDocumentData
+            }
             "id_number_mismatch" => Self::IdNumberMismatch,
             "id_number_unverified_other" => Self::IdNumberUnverifiedOther,
             other => Self::Unknown(other.to_owned()),
@@ -2621,8 +3036,13 @@ impl serde::Serialize for VerificationReportIdNumberErrorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2677,8 +3097,13 @@ impl serde::Serialize for VerificationReportIdNumberIdNumberType {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberIdNumberType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2729,8 +3154,13 @@ impl serde::Serialize for VerificationReportIdNumberStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportIdNumberStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2777,8 +3207,13 @@ impl serde::Serialize for VerificationReportObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2796,7 +3231,9 @@ pub struct VerificationReportOptions {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportOptions;
@@ -2807,7 +3244,9 @@ impl<'de> serde::Deserialize<'de> for VerificationReportOptions {
                 self,
                 mut map: A,
             ) -> Result<VerificationReportOptions, A::Error> {
-                let mut field_document: Option<Option<VerificationReportOptionsDocument>> = None;
+                let mut field_document: Option<
+                    Option<VerificationReportOptionsDocument>,
+                > = None;
                 let mut field_id_number: Option<
                     Option<std::collections::BTreeMap<String, serde_json::Value>>,
                 > = None;
@@ -2815,10 +3254,18 @@ impl<'de> serde::Deserialize<'de> for VerificationReportOptions {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "document" => {
-                            crate::extra_fields::read(&mut map, &mut field_document, "document")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_document,
+                                "document",
+                            )?
                         }
                         "id_number" => {
-                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_id_number,
+                                "id_number",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -2880,7 +3327,9 @@ pub struct VerificationReportOptionsDocument {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportOptionsDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportOptionsDocument;
@@ -2900,26 +3349,34 @@ impl<'de> serde::Deserialize<'de> for VerificationReportOptionsDocument {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "allowed_types" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_allowed_types,
-                            "allowed_types",
-                        )?,
-                        "require_id_number" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_require_id_number,
-                            "require_id_number",
-                        )?,
-                        "require_live_capture" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_require_live_capture,
-                            "require_live_capture",
-                        )?,
-                        "require_matching_selfie" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_require_matching_selfie,
-                            "require_matching_selfie",
-                        )?,
+                        "allowed_types" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_allowed_types,
+                                "allowed_types",
+                            )?
+                        }
+                        "require_id_number" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_require_id_number,
+                                "require_id_number",
+                            )?
+                        }
+                        "require_live_capture" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_require_live_capture,
+                                "require_live_capture",
+                            )?
+                        }
+                        "require_matching_selfie" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_require_matching_selfie,
+                                "require_matching_selfie",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -3015,8 +3472,13 @@ impl serde::Serialize for VerificationReportOptionsDocumentAllowedTypes {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportOptionsDocumentAllowedTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3039,7 +3501,9 @@ pub struct VerificationReportSelfie {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportSelfie {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportSelfie;
@@ -3058,14 +3522,32 @@ impl<'de> serde::Deserialize<'de> for VerificationReportSelfie {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "document" => {
-                            crate::extra_fields::read(&mut map, &mut field_document, "document")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_document,
+                                "document",
+                            )?
                         }
-                        "error" => crate::extra_fields::read(&mut map, &mut field_error, "error")?,
+                        "error" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_error,
+                                "error",
+                            )?
+                        }
                         "selfie" => {
-                            crate::extra_fields::read(&mut map, &mut field_selfie, "selfie")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_selfie,
+                                "selfie",
+                            )?
                         }
                         "status" => {
-                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_status,
+                                "status",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -3125,7 +3607,9 @@ pub struct VerificationReportSelfieError {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportSelfieError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationReportSelfieError;
@@ -3141,9 +3625,15 @@ impl<'de> serde::Deserialize<'de> for VerificationReportSelfieError {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "code" => {
+                            crate::extra_fields::read(&mut map, &mut field_code, "code")?
+                        }
                         "reason" => {
-                            crate::extra_fields::read(&mut map, &mut field_reason, "reason")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_reason,
+                                "reason",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -3240,8 +3730,13 @@ impl serde::Serialize for VerificationReportSelfieErrorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportSelfieErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3292,8 +3787,13 @@ impl serde::Serialize for VerificationReportSelfieStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportSelfieStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3344,8 +3844,13 @@ impl serde::Serialize for VerificationReportType {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationReportType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3404,7 +3909,9 @@ pub struct VerificationSession {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSession {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationSession;
@@ -3423,62 +3930,109 @@ impl<'de> serde::Deserialize<'de> for VerificationSession {
                     Option<crate::Expandable<VerificationReport>>,
                 > = None;
                 let mut field_livemode: Option<bool> = None;
-                let mut field_metadata: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_metadata: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
                 let mut field_object: Option<VerificationSessionObject> = None;
                 let mut field_options: Option<Option<VerificationSessionOptions>> = None;
                 let mut field_redaction: Option<Option<VerificationSessionRedaction>> = None;
                 let mut field_status: Option<VerificationSessionStatus> = None;
                 let mut field_type_: Option<Option<VerificationSessionType>> = None;
                 let mut field_url: Option<Option<String>> = None;
-                let mut field_verified_outputs: Option<Option<VerificationSessionVerifiedOutputs>> =
-                    None;
+                let mut field_verified_outputs: Option<
+                    Option<VerificationSessionVerifiedOutputs>,
+                > = None;
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "client_secret" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_client_secret,
-                            "client_secret",
-                        )?,
+                        "client_secret" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_client_secret,
+                                "client_secret",
+                            )?
+                        }
                         "created" => {
-                            crate::extra_fields::read(&mut map, &mut field_created, "created")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_created,
+                                "created",
+                            )?
                         }
                         "id" => crate::extra_fields::read(&mut map, &mut field_id, "id")?,
-                        "last_error" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_last_error,
-                            "last_error",
-                        )?,
-                        "last_verification_report" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_last_verification_report,
-                            "last_verification_report",
-                        )?,
+                        "last_error" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_last_error,
+                                "last_error",
+                            )?
+                        }
+                        "last_verification_report" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_last_verification_report,
+                                "last_verification_report",
+                            )?
+                        }
                         "livemode" => {
-                            crate::extra_fields::read(&mut map, &mut field_livemode, "livemode")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_livemode,
+                                "livemode",
+                            )?
                         }
                         "metadata" => {
-                            crate::extra_fields::read(&mut map, &mut field_metadata, "metadata")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_metadata,
+                                "metadata",
+                            )?
                         }
                         "object" => {
-                            crate::extra_fields::read(&mut map, &mut field_object, "object")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_object,
+                                "object",
+                            )?
                         }
                         "options" => {
-                            crate::extra_fields::read(&mut map, &mut field_options, "options")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_options,
+                                "options",
+                            )?
                         }
                         "redaction" => {
-                            crate::extra_fields::read(&mut map, &mut field_redaction, "redaction")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_redaction,
+                                "redaction",
+                            )?
                         }
                         "status" => {
-                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_status,
+                                "status",
+                            )?
                         }
-                        "type" => crate::extra_fields::read(&mut map, &mut field_type_, "type")?,
-                        "url" => crate::extra_fields::read(&mut map, &mut field_url, "url")?,
-                        "verified_outputs" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_verified_outputs,
-                            "verified_outputs",
-                        )?,
+                        "type" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_type_,
+                                "type",
+                            )?
+                        }
+                        "url" => {
+                            crate::extra_fields::read(&mut map, &mut field_url, "url")?
+                        }
+                        "verified_outputs" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_verified_outputs,
+                                "verified_outputs",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -3523,10 +4077,7 @@ impl VerificationSession {
 impl std::fmt::Debug for VerificationSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut out = f.debug_struct("VerificationSession");
-        out.field(
-            "client_secret",
-            &self.client_secret.as_ref().map(|_| "[redacted]"),
-        );
+        out.field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]"));
         out.field("created", &self.created);
         out.field("id", &self.id);
         out.field("last_error", &self.last_error);
@@ -3567,7 +4118,9 @@ pub struct VerificationSessionLastError {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionLastError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationSessionLastError;
@@ -3583,9 +4136,15 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionLastError {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "code" => crate::extra_fields::read(&mut map, &mut field_code, "code")?,
+                        "code" => {
+                            crate::extra_fields::read(&mut map, &mut field_code, "code")?
+                        }
                         "reason" => {
-                            crate::extra_fields::read(&mut map, &mut field_reason, "reason")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_reason,
+                                "reason",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -3675,7 +4234,9 @@ impl VerificationSessionLastErrorCode {
             Self::DocumentExpired => "document_expired",
             Self::DocumentTypeNotSupported => "document_type_not_supported",
             Self::DocumentUnverifiedOther => "document_unverified_other",
-            Self::IdNumberInsufficientDocumentData => "id_number_insufficient_document_data",
+            Self::IdNumberInsufficientDocumentData => {
+                "id_number_insufficient_document_data"
+            }
             Self::IdNumberMismatch => "id_number_mismatch",
             Self::IdNumberUnverifiedOther => "id_number_unverified_other",
             Self::SelfieDocumentMissingPhoto => "selfie_document_missing_photo",
@@ -3697,7 +4258,9 @@ impl From<&str> for VerificationSessionLastErrorCode {
             "document_expired" => Self::DocumentExpired,
             "document_type_not_supported" => Self::DocumentTypeNotSupported,
             "document_unverified_other" => Self::DocumentUnverifiedOther,
-            "id_number_insufficient_document_data" => Self::IdNumberInsufficientDocumentData,
+            "id_number_insufficient_document_data" => {
+                Self::IdNumberInsufficientDocumentData
+            }
             "id_number_mismatch" => Self::IdNumberMismatch,
             "id_number_unverified_other" => Self::IdNumberUnverifiedOther,
             "selfie_document_missing_photo" => Self::SelfieDocumentMissingPhoto,
@@ -3726,8 +4289,13 @@ impl serde::Serialize for VerificationSessionLastErrorCode {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionLastErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3774,8 +4342,13 @@ impl serde::Serialize for VerificationSessionObject {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3793,7 +4366,9 @@ pub struct VerificationSessionOptions {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationSessionOptions;
@@ -3804,7 +4379,9 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionOptions {
                 self,
                 mut map: A,
             ) -> Result<VerificationSessionOptions, A::Error> {
-                let mut field_document: Option<Option<VerificationSessionOptionsDocument>> = None;
+                let mut field_document: Option<
+                    Option<VerificationSessionOptionsDocument>,
+                > = None;
                 let mut field_id_number: Option<
                     Option<std::collections::BTreeMap<String, serde_json::Value>>,
                 > = None;
@@ -3812,10 +4389,18 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionOptions {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "document" => {
-                            crate::extra_fields::read(&mut map, &mut field_document, "document")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_document,
+                                "document",
+                            )?
                         }
                         "id_number" => {
-                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_id_number,
+                                "id_number",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -3877,7 +4462,9 @@ pub struct VerificationSessionOptionsDocument {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsDocument {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationSessionOptionsDocument;
@@ -3897,26 +4484,34 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsDocument {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "allowed_types" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_allowed_types,
-                            "allowed_types",
-                        )?,
-                        "require_id_number" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_require_id_number,
-                            "require_id_number",
-                        )?,
-                        "require_live_capture" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_require_live_capture,
-                            "require_live_capture",
-                        )?,
-                        "require_matching_selfie" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_require_matching_selfie,
-                            "require_matching_selfie",
-                        )?,
+                        "allowed_types" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_allowed_types,
+                                "allowed_types",
+                            )?
+                        }
+                        "require_id_number" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_require_id_number,
+                                "require_id_number",
+                            )?
+                        }
+                        "require_live_capture" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_require_live_capture,
+                                "require_live_capture",
+                            )?
+                        }
+                        "require_matching_selfie" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_require_matching_selfie,
+                                "require_matching_selfie",
+                            )?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -4012,8 +4607,13 @@ impl serde::Serialize for VerificationSessionOptionsDocumentAllowedTypes {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionOptionsDocumentAllowedTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4027,7 +4627,9 @@ pub struct VerificationSessionRedaction {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionRedaction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationSessionRedaction;
@@ -4043,7 +4645,11 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionRedaction {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "status" => {
-                            crate::extra_fields::read(&mut map, &mut field_status, "status")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_status,
+                                "status",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -4130,8 +4736,13 @@ impl serde::Serialize for VerificationSessionRedactionStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionRedactionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4190,8 +4801,13 @@ impl serde::Serialize for VerificationSessionStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4242,8 +4858,13 @@ impl serde::Serialize for VerificationSessionType {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4273,7 +4894,9 @@ pub struct VerificationSessionVerifiedOutputs {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputs {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationSessionVerifiedOutputs;
@@ -4285,7 +4908,9 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputs {
                 mut map: A,
             ) -> Result<VerificationSessionVerifiedOutputs, A::Error> {
                 let mut field_address: Option<Option<Address>> = None;
-                let mut field_dob: Option<Option<VerificationSessionVerifiedOutputsDob>> = None;
+                let mut field_dob: Option<
+                    Option<VerificationSessionVerifiedOutputsDob>,
+                > = None;
                 let mut field_first_name: Option<Option<String>> = None;
                 let mut field_id_number: Option<Option<String>> = None;
                 let mut field_id_number_type: Option<
@@ -4296,24 +4921,42 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputs {
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
                         "address" => {
-                            crate::extra_fields::read(&mut map, &mut field_address, "address")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_address,
+                                "address",
+                            )?
                         }
-                        "dob" => crate::extra_fields::read(&mut map, &mut field_dob, "dob")?,
-                        "first_name" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_first_name,
-                            "first_name",
-                        )?,
+                        "dob" => {
+                            crate::extra_fields::read(&mut map, &mut field_dob, "dob")?
+                        }
+                        "first_name" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_first_name,
+                                "first_name",
+                            )?
+                        }
                         "id_number" => {
-                            crate::extra_fields::read(&mut map, &mut field_id_number, "id_number")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_id_number,
+                                "id_number",
+                            )?
                         }
-                        "id_number_type" => crate::extra_fields::read(
-                            &mut map,
-                            &mut field_id_number_type,
-                            "id_number_type",
-                        )?,
+                        "id_number_type" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_id_number_type,
+                                "id_number_type",
+                            )?
+                        }
                         "last_name" => {
-                            crate::extra_fields::read(&mut map, &mut field_last_name, "last_name")?
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_last_name,
+                                "last_name",
+                            )?
                         }
                         _ => {
                             let value = map.next_value()?;
@@ -4353,10 +4996,7 @@ impl std::fmt::Debug for VerificationSessionVerifiedOutputs {
         let mut out = f.debug_struct("VerificationSessionVerifiedOutputs");
         out.field("address", &self.address.as_ref().map(|_| "[redacted]"));
         out.field("dob", &self.dob.as_ref().map(|_| "[redacted]"));
-        out.field(
-            "first_name",
-            &self.first_name.as_ref().map(|_| "[redacted]"),
-        );
+        out.field("first_name", &self.first_name.as_ref().map(|_| "[redacted]"));
         out.field("id_number", &self.id_number.as_ref().map(|_| "[redacted]"));
         out.field("id_number_type", &self.id_number_type);
         out.field("last_name", &self.last_name.as_ref().map(|_| "[redacted]"));
@@ -4383,7 +5023,9 @@ pub struct VerificationSessionVerifiedOutputsDob {
     extra_fields: crate::ExtraFields,
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputsDob {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
             type Value = VerificationSessionVerifiedOutputsDob;
@@ -4400,9 +5042,19 @@ impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputsDob {
                 let mut extra_fields = crate::ExtraFields::new();
                 while let Some(key) = map.next_key::<crate::extra_fields::Key<'de>>()? {
                     match key.as_str() {
-                        "day" => crate::extra_fields::read(&mut map, &mut field_day, "day")?,
-                        "month" => crate::extra_fields::read(&mut map, &mut field_month, "month")?,
-                        "year" => crate::extra_fields::read(&mut map, &mut field_year, "year")?,
+                        "day" => {
+                            crate::extra_fields::read(&mut map, &mut field_day, "day")?
+                        }
+                        "month" => {
+                            crate::extra_fields::read(
+                                &mut map,
+                                &mut field_month,
+                                "month",
+                            )?
+                        }
+                        "year" => {
+                            crate::extra_fields::read(&mut map, &mut field_year, "year")?
+                        }
                         _ => {
                             let value = map.next_value()?;
                             extra_fields.insert(key.into_string(), value);
@@ -4496,8 +5148,13 @@ impl serde::Serialize for VerificationSessionVerifiedOutputsIdNumberType {
     }
 }
 impl<'de> serde::Deserialize<'de> for VerificationSessionVerifiedOutputsIdNumberType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }

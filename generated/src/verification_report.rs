@@ -8,7 +8,9 @@ impl crate::models::VerificationReport {
         ListVerificationReports::new()
     }
     /// Starts a [`RetrieveVerificationReport`] request.
-    pub fn retrieve(report: &crate::ids::VerificationReportId) -> RetrieveVerificationReport {
+    pub fn retrieve(
+        report: &crate::ids::VerificationReportId,
+    ) -> RetrieveVerificationReport {
         RetrieveVerificationReport::new(report)
     }
 }
@@ -64,7 +66,10 @@ impl ListVerificationReports {
         self
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -86,14 +91,21 @@ impl ListVerificationReports {
         self
     }
     /// Only return VerificationReports created by this VerificationSession ID. It is allowed to provide a VerificationIntent ID.
-    pub fn verification_session(mut self, value: &crate::ids::VerificationSessionId) -> Self {
+    pub fn verification_session(
+        mut self,
+        value: &crate::ids::VerificationSessionId,
+    ) -> Self {
         self.verification_session = Some(value.clone());
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -102,8 +114,7 @@ impl ListVerificationReports {
         &self,
         client: &crate::Client,
     ) -> Result<crate::List<crate::models::VerificationReport>, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -118,10 +129,11 @@ impl ListVerificationReports {
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
-    ) -> Result<crate::Response<crate::List<crate::models::VerificationReport>>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+    ) -> Result<
+        crate::Response<crate::List<crate::models::VerificationReport>>,
+        crate::Error,
+    > {
+        client.execute_with_response(&self.request()?, options).await
     }
     /// Every item of every page, fetched lazily page by page. Filters,
     /// `expand` and the options apply to every page.
@@ -129,24 +141,24 @@ impl ListVerificationReports {
         &self,
         client: &crate::Client,
         options: crate::RequestOptions,
-    ) -> impl futures_util::Stream<Item = Result<crate::models::VerificationReport, crate::Error>>
-           + Send
-           + 'static {
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::VerificationReport, crate::Error>,
+    > + Send + 'static {
         match self.request() {
-            Ok(request) => futures_util::future::Either::Left(client.paginate(request, options)),
-            Err(err) => futures_util::future::Either::Right(futures_util::stream::once(
-                async move { Err(err) },
-            )),
+            Ok(request) => {
+                futures_util::future::Either::Left(client.paginate(request, options))
+            }
+            Err(err) => {
+                futures_util::future::Either::Right(
+                    futures_util::stream::once(async move { Err(err) }),
+                )
+            }
         }
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_reports".to_owned();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Get,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
     }
 }
 impl Default for ListVerificationReports {
@@ -177,7 +189,10 @@ impl RetrieveVerificationReport {
         }
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -186,7 +201,11 @@ impl RetrieveVerificationReport {
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -195,8 +214,7 @@ impl RetrieveVerificationReport {
         &self,
         client: &crate::Client,
     ) -> Result<crate::models::VerificationReport, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -212,21 +230,15 @@ impl RetrieveVerificationReport {
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::Response<crate::models::VerificationReport>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+        client.execute_with_response(&self.request()?, options).await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = [
             "/v1/identity/verification_reports/",
             &crate::path::segment(self.report.as_ref())?,
         ]
-        .concat();
+            .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Get,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
     }
 }

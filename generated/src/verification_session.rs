@@ -14,19 +14,27 @@ impl crate::models::VerificationSession {
         CreateVerificationSession::new(type_)
     }
     /// Starts a [`RetrieveVerificationSession`] request.
-    pub fn retrieve(session: &crate::ids::VerificationSessionId) -> RetrieveVerificationSession {
+    pub fn retrieve(
+        session: &crate::ids::VerificationSessionId,
+    ) -> RetrieveVerificationSession {
         RetrieveVerificationSession::new(session)
     }
     /// Starts a [`UpdateVerificationSession`] request.
-    pub fn update(session: &crate::ids::VerificationSessionId) -> UpdateVerificationSession {
+    pub fn update(
+        session: &crate::ids::VerificationSessionId,
+    ) -> UpdateVerificationSession {
         UpdateVerificationSession::new(session)
     }
     /// Starts a [`CancelVerificationSession`] request.
-    pub fn cancel(session: &crate::ids::VerificationSessionId) -> CancelVerificationSession {
+    pub fn cancel(
+        session: &crate::ids::VerificationSessionId,
+    ) -> CancelVerificationSession {
         CancelVerificationSession::new(session)
     }
     /// Starts a [`RedactVerificationSession`] request.
-    pub fn redact(session: &crate::ids::VerificationSessionId) -> RedactVerificationSession {
+    pub fn redact(
+        session: &crate::ids::VerificationSessionId,
+    ) -> RedactVerificationSession {
         RedactVerificationSession::new(session)
     }
 }
@@ -78,7 +86,10 @@ impl ListVerificationSessions {
         self
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -95,14 +106,21 @@ impl ListVerificationSessions {
         self
     }
     /// Only return VerificationSessions with this status. [Learn more about the lifecycle of sessions](https://stripe.com/docs/identity/how-sessions-work).
-    pub fn status(mut self, value: crate::models::ListVerificationSessionsStatus) -> Self {
+    pub fn status(
+        mut self,
+        value: crate::models::ListVerificationSessionsStatus,
+    ) -> Self {
         self.status = Some(value);
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -111,8 +129,7 @@ impl ListVerificationSessions {
         &self,
         client: &crate::Client,
     ) -> Result<crate::List<crate::models::VerificationSession>, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -127,11 +144,11 @@ impl ListVerificationSessions {
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
-    ) -> Result<crate::Response<crate::List<crate::models::VerificationSession>>, crate::Error>
-    {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+    ) -> Result<
+        crate::Response<crate::List<crate::models::VerificationSession>>,
+        crate::Error,
+    > {
+        client.execute_with_response(&self.request()?, options).await
     }
     /// Every item of every page, fetched lazily page by page. Filters,
     /// `expand` and the options apply to every page.
@@ -139,24 +156,24 @@ impl ListVerificationSessions {
         &self,
         client: &crate::Client,
         options: crate::RequestOptions,
-    ) -> impl futures_util::Stream<Item = Result<crate::models::VerificationSession, crate::Error>>
-           + Send
-           + 'static {
+    ) -> impl futures_util::Stream<
+        Item = Result<crate::models::VerificationSession, crate::Error>,
+    > + Send + 'static {
         match self.request() {
-            Ok(request) => futures_util::future::Either::Left(client.paginate(request, options)),
-            Err(err) => futures_util::future::Either::Right(futures_util::stream::once(
-                async move { Err(err) },
-            )),
+            Ok(request) => {
+                futures_util::future::Either::Left(client.paginate(request, options))
+            }
+            Err(err) => {
+                futures_util::future::Either::Right(
+                    futures_util::stream::once(async move { Err(err) }),
+                )
+            }
         }
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_sessions".to_owned();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Get,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
     }
 }
 impl Default for ListVerificationSessions {
@@ -202,7 +219,10 @@ impl CreateVerificationSession {
         }
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -223,7 +243,10 @@ impl CreateVerificationSession {
         self
     }
     /// A set of options for the session’s verification checks.
-    pub fn options(mut self, value: crate::models::CreateVerificationSessionOptions) -> Self {
+    pub fn options(
+        mut self,
+        value: crate::models::CreateVerificationSessionOptions,
+    ) -> Self {
         self.options = Some(value);
         self
     }
@@ -235,7 +258,11 @@ impl CreateVerificationSession {
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -244,8 +271,7 @@ impl CreateVerificationSession {
         &self,
         client: &crate::Client,
     ) -> Result<crate::models::VerificationSession, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -261,18 +287,12 @@ impl CreateVerificationSession {
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+        client.execute_with_response(&self.request()?, options).await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_sessions".to_owned();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Post,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Post, path, params))
     }
 }
 /// Retrieves the details of a VerificationSession that was previously created.
@@ -301,7 +321,10 @@ impl RetrieveVerificationSession {
         }
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -310,7 +333,11 @@ impl RetrieveVerificationSession {
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -319,8 +346,7 @@ impl RetrieveVerificationSession {
         &self,
         client: &crate::Client,
     ) -> Result<crate::models::VerificationSession, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -336,22 +362,16 @@ impl RetrieveVerificationSession {
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+        client.execute_with_response(&self.request()?, options).await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = [
             "/v1/identity/verification_sessions/",
             &crate::path::segment(self.session.as_ref())?,
         ]
-        .concat();
+            .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Get,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
     }
 }
 /// Updates a VerificationSession object.
@@ -390,7 +410,10 @@ impl UpdateVerificationSession {
         }
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -411,7 +434,10 @@ impl UpdateVerificationSession {
         self
     }
     /// A set of options for the session’s verification checks.
-    pub fn options(mut self, value: crate::models::UpdateVerificationSessionOptions) -> Self {
+    pub fn options(
+        mut self,
+        value: crate::models::UpdateVerificationSessionOptions,
+    ) -> Self {
         self.options = Some(value);
         self
     }
@@ -423,7 +449,11 @@ impl UpdateVerificationSession {
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -432,8 +462,7 @@ impl UpdateVerificationSession {
         &self,
         client: &crate::Client,
     ) -> Result<crate::models::VerificationSession, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -449,22 +478,16 @@ impl UpdateVerificationSession {
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+        client.execute_with_response(&self.request()?, options).await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = [
             "/v1/identity/verification_sessions/",
             &crate::path::segment(self.session.as_ref())?,
         ]
-        .concat();
+            .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Post,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Post, path, params))
     }
 }
 /// A VerificationSession object can be canceled when it is in `requires_input` [status](https://stripe.com/docs/identity/how-sessions-work).
@@ -492,7 +515,10 @@ impl CancelVerificationSession {
         }
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -501,7 +527,11 @@ impl CancelVerificationSession {
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -510,8 +540,7 @@ impl CancelVerificationSession {
         &self,
         client: &crate::Client,
     ) -> Result<crate::models::VerificationSession, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -527,9 +556,7 @@ impl CancelVerificationSession {
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+        client.execute_with_response(&self.request()?, options).await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = [
@@ -537,13 +564,9 @@ impl CancelVerificationSession {
             &crate::path::segment(self.session.as_ref())?,
             "/cancel",
         ]
-        .concat();
+            .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Post,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Post, path, params))
     }
 }
 /// Redact a VerificationSession to remove all collected information from Stripe. This will redact
@@ -587,7 +610,10 @@ impl RedactVerificationSession {
         }
     }
     /// Specifies which fields in the response should be expanded.
-    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(mut self, values: I) -> Self {
+    pub fn expand<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        values: I,
+    ) -> Self {
         self.expand
             .get_or_insert_with(Vec::new)
             .extend(values.into_iter().map(Into::into));
@@ -596,7 +622,11 @@ impl RedactVerificationSession {
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
-    pub fn extra_param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn extra_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.extra_params.push(key.into(), value.into());
         self
     }
@@ -605,8 +635,7 @@ impl RedactVerificationSession {
         &self,
         client: &crate::Client,
     ) -> Result<crate::models::VerificationSession, crate::Error> {
-        self.send_with(client, &crate::RequestOptions::default())
-            .await
+        self.send_with(client, &crate::RequestOptions::default()).await
     }
     /// Sends the request with per-request options (connected account, idempotency key, API version).
     pub async fn send_with(
@@ -622,9 +651,7 @@ impl RedactVerificationSession {
         client: &crate::Client,
         options: &crate::RequestOptions,
     ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
-        client
-            .execute_with_response(&self.request()?, options)
-            .await
+        client.execute_with_response(&self.request()?, options).await
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = [
@@ -632,12 +659,8 @@ impl RedactVerificationSession {
             &crate::path::segment(self.session.as_ref())?,
             "/redact",
         ]
-        .concat();
+            .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(
-            crate::client::Method::Post,
-            path,
-            params,
-        ))
+        Ok(crate::client::Request::new(crate::client::Method::Post, path, params))
     }
 }

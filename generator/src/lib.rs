@@ -62,8 +62,8 @@ pub fn generate(
 ) -> Result<Generated, Error> {
     let ir = build_ir(text, &provenance.file, portion)?;
     // Emission recurses into nested types too (and syn's parser into the
-    // emitted tokens), so it gets the same stack.
-    let files = stack::on_large_stack(|| emit::emit(&ir, provenance, templates))?;
+    // emitted tokens): its threads get the same stack.
+    let files = emit::emit(&ir, provenance, templates)?;
     Ok(Generated { ir, files })
 }
 

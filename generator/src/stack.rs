@@ -28,3 +28,21 @@ pub(crate) fn on_large_stack<T: Send>(work: impl Fn() -> T + Send + Sync) -> T {
         }
     })
 }
+
+/// Runs `work` in a rayon pool of `threads` threads (one per core when
+/// `None`), each with [`STACK_SIZE`] of stack, so parallel iterators inside
+/// `work` recurse as deep as the caller's large stack allows. Should no
+/// pool be had, `work` runs on one large-stack thread, where rayon's
+/// iterators use its global pool.
+pub(crate) fn in_pool<T: Send>(threads: Option<usize>, work: impl Fn() -> T + Send + Sync) -> T {
+    let mut builder = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("stripe-codegen-{i}"));
+    if let Some(threads) = threads {
+        builder = builder.num_threads(threads);
+    }
+    match builder.build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => on_large_stack(work),
+    }
+}

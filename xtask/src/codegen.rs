@@ -3,7 +3,7 @@
 use crate::fetch;
 use crate::source::{self, Pin, SpecFile};
 use anyhow::Context;
-use generator::output::Drift;
+use generator::output::{Change, Drift};
 use generator::{Generated, Portion};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,15 +31,19 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("warning: fell back to serde_json::Value: {warning}");
     }
     let out = root.join("generated");
-    let drift = generated.files.check(&out)?;
     if args.check {
-        return Ok(report_check(&drift));
+        return Ok(report_check(&generated.files.check(&out)?));
     }
-    generated
-        .files
-        .write(&out)
-        .with_context(|| format!("writing {}", out.display()))?;
-    report_changes(&drift, generated.files.files.len());
+    // Bytes only: a plain run says which files changed, not how, so it
+    // never pays for a diff.
+    let changes = generated.files.changes(&out)?;
+    if !changes.is_empty() {
+        generated
+            .files
+            .write(&out)
+            .with_context(|| format!("writing {}", out.display()))?;
+    }
+    report_changes(&changes, generated.files.files.len());
     // Repeated after the list, so the last line of a run says what it was built from.
     let from = match &spec.release {
         Some(release) => format!("release {release}"),
@@ -98,22 +102,19 @@ fn report_check(drift: &[Drift]) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn report_changes(drift: &[Drift], total: usize) {
-    if drift.is_empty() {
-        eprintln!("generated/ unchanged ({total} files)");
+/// What a plain run did. Nothing is written when nothing changed, so the
+/// generated crate's files keep their times and cargo does not rebuild it.
+fn report_changes(changes: &[Change], total: usize) {
+    if changes.is_empty() {
+        eprintln!("generated/ unchanged ({total} files); nothing written");
         return;
     }
-    eprintln!("generated/: {} of {total} files changed", drift.len());
-    for d in drift {
-        match d {
-            Drift::Changed {
-                path,
-                added,
-                removed,
-                ..
-            } => eprintln!("  changed {path} (+{added} -{removed})"),
-            Drift::Missing { path } => eprintln!("  added   {path}"),
-            Drift::Extra { path } => eprintln!("  removed {path}"),
+    eprintln!("generated/: {} of {total} files changed", changes.len());
+    for change in changes {
+        match change {
+            Change::Changed { path } => eprintln!("  changed {path}"),
+            Change::Missing { path } => eprintln!("  added   {path}"),
+            Change::Extra { path } => eprintln!("  removed {path}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The project's tasks (`cargo xtask ...`) as a library, so tests can run
 //! them against a temporary copy of the workspace layout.
 
+pub mod bench;
 pub mod codegen;
 pub mod fetch;
 pub mod source;

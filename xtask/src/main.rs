@@ -3,11 +3,17 @@
 //! * `cargo xtask codegen [--check] [--spec PATH] [--portion NAME]`
 //! * `cargo xtask update-spec --release vNNN [--file PATH | --url URL] [--portion NAME]`
 //! * `cargo xtask spec-diff OLD NEW [--format markdown|json] [--portion NAME]`
+//! * `cargo xtask bench [--runs N] [--scale 1,11,51,201] [--portions issuing,...]`
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xtask::{codegen, spec_diff, update_spec};
+use xtask::{bench, codegen, spec_diff, update_spec};
+
+/// mimalloc, which counts heap bytes for `cargo xtask bench` when asked;
+/// otherwise it costs one relaxed load per allocation.
+#[global_allocator]
+static ALLOCATOR: bench::alloc::Counting = bench::alloc::Counting;
 
 #[derive(Parser)]
 #[command(
@@ -27,6 +33,8 @@ enum Command {
     UpdateSpec(update_spec::Args),
     /// A changelog of the API portion between two specs (files or cached releases like `v524`).
     SpecDiff(spec_diff::Args),
+    /// Time and memory of codegen beside parsing the spec; run with `cargo run --release -p xtask -- bench`.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +43,7 @@ fn main() -> ExitCode {
         Command::Codegen(args) => codegen::run(&workspace_root(), args),
         Command::UpdateSpec(args) => update_spec::run(&workspace_root(), args),
         Command::SpecDiff(args) => spec_diff::run(&workspace_root(), args),
+        Command::Bench(args) => bench::run(&workspace_root(), args),
     };
     match result {
         Ok(code) => code,

@@ -10,11 +10,12 @@ mod operations;
 mod templates;
 mod tokens;
 
-use crate::ir::{Ir, TypeId, TypeKind};
+use crate::ir::{IdDef, Ir, TypeId, TypeKind};
 use crate::output::Files;
-use crate::Error;
+use crate::{stack, Error};
 use proc_macro2::TokenStream;
 use quote::quote;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use tokens::ident;
@@ -63,80 +64,110 @@ enum Comment {
     Html,
 }
 
-/// Renders the whole generated crate.
+/// The generated files' `rustfmt.toml`: generated Rust files are in their
+/// final form as emitted (prettyplease's layout), so `cargo fmt` leaves
+/// them alone, while it still checks every hand-written file of the
+/// workspace. Without it, `cargo fmt --all` would rewrite `generated/` to
+/// rustfmt's slightly different layout and `cargo xtask codegen --check`
+/// would then fail.
+const RUSTFMT_TOML: &str = "\
+# Generated code is formatted by the generator (prettyplease), not by rustfmt:
+# `cargo fmt` skips this crate, and `cargo xtask codegen --check` guards it.
+disable_all_formatting = true
+";
+
+/// Renders the whole generated crate, with one thread per core.
 pub fn emit(ir: &Ir, provenance: &Provenance, templates: &Path) -> Result<Files, Error> {
+    emit_with_threads(ir, provenance, templates, None)
+}
+
+/// Renders the whole generated crate on `threads` threads (one per core
+/// when `None`). The output does not depend on the number of threads: every
+/// piece is made and formatted on its own and the pieces are joined in order.
+pub fn emit_with_threads(
+    ir: &Ir,
+    provenance: &Provenance,
+    templates: &Path,
+    threads: Option<usize>,
+) -> Result<Files, Error> {
     let mut files = Files::default();
     let runtime = templates::copy(templates, provenance, ir, &mut files)?;
-    let rust = |files: &mut Files, path: &str, tokens: TokenStream| -> Result<(), Error> {
-        let body = format_rust(path, tokens)?;
-        files.insert(
-            path,
-            format!("{}\n{body}", provenance.header(ir, Comment::Line("//"))),
-        );
-        Ok(())
-    };
-    rust(&mut files, "src/models.rs", models_file(ir))?;
-    rust(&mut files, "src/ids.rs", ids_file(ir))?;
-    for (module, tokens) in operations::modules(ir) {
-        rust(&mut files, &format!("src/{module}.rs"), tokens)?;
+    files.insert(
+        "rustfmt.toml",
+        format!(
+            "{}\n{RUSTFMT_TOML}",
+            provenance.header(ir, Comment::Line("#"))
+        ),
+    );
+    let facts = Facts::of(ir);
+    let mut rust = vec![
+        ("src/models.rs".to_owned(), models_file(ir, &facts)),
+        ("src/ids.rs".to_owned(), ids_file(ir)),
+    ];
+    for (module, pieces) in operations::modules(ir) {
+        rust.push((format!("src/{module}.rs"), pieces));
     }
-    rust(&mut files, "src/lib.rs", lib_file(ir, provenance, &runtime))?;
+    rust.push((
+        "src/lib.rs".to_owned(),
+        vec![Box::new(|| lib_file(ir, provenance, &runtime))],
+    ));
+    let header = provenance.header(ir, Comment::Line("//"));
+    let bodies = stack::in_pool(threads, || render(&rust));
+    for ((path, _), body) in rust.iter().zip(bodies) {
+        files.insert(path, format!("{header}\n{}", body?));
+    }
     Ok(files)
 }
 
-/// Parses emitted tokens, pretty-prints them with prettyplease, then passes
-/// the text through rustfmt. prettyplease alone gets close to rustfmt's style
-/// but not byte-for-byte, and the generated crate must pass `cargo fmt
-/// --check` like the rest of the workspace.
+/// One top-level part of a generated Rust file (an item with its impls, or
+/// the file's inner doc), made and formatted on its own so pieces can be
+/// spread over threads. A recipe rather than tokens: a `TokenStream` cannot
+/// cross threads.
+pub(crate) type Piece<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+/// The text of every file, in order. Pieces are formatted in parallel and
+/// joined in their order, so the result is the same on any number of
+/// threads; of several errors, the first in file order is reported.
+fn render(files: &[(String, Vec<Piece<'_>>)]) -> Vec<Result<String, Error>> {
+    let jobs: Vec<(&str, &Piece<'_>)> = files
+        .iter()
+        .flat_map(|(path, pieces)| pieces.iter().map(move |p| (path.as_str(), p)))
+        .collect();
+    let mut texts = jobs
+        .par_iter()
+        .map(|(path, piece)| format_rust(path, piece()))
+        .collect::<Vec<_>>()
+        .into_iter();
+    files
+        .iter()
+        .map(|(_, pieces)| texts.by_ref().take(pieces.len()).collect())
+        .collect()
+}
+
+/// Parses emitted tokens and pretty-prints them with prettyplease. The text
+/// is final: prettyplease lays out top-level items independently, so the
+/// pieces of a file printed one by one and joined read exactly like the
+/// file printed whole, and no rustfmt pass follows (see [`RUSTFMT_TOML`]).
 fn format_rust(path: &str, tokens: TokenStream) -> Result<String, Error> {
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Emit {
         file: path.to_owned(),
         message: e.to_string(),
     })?;
-    rustfmt(path, &prettyplease::unparse(&file))
+    Ok(prettyplease::unparse(&file))
 }
 
-fn rustfmt(path: &str, text: &str) -> Result<String, Error> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let failed = |message: String| Error::Emit {
-        file: path.to_owned(),
-        message,
-    };
-    let mut child = Command::new(&rustfmt)
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            failed(format!(
-                "could not run rustfmt ({e}); install it with `rustup component add rustfmt`"
-            ))
-        })?;
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| failed("rustfmt has no stdin".to_owned()))?;
-    let input = text.to_owned();
-    // Write from another thread: rustfmt may fill its stdout pipe before
-    // it has read all of its input.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| failed(format!("rustfmt: {e}")))?;
-    let written = writer
-        .join()
-        .map_err(|_| failed("rustfmt writer panicked".to_owned()))?;
-    written.map_err(|e| failed(format!("rustfmt stdin: {e}")))?;
-    if !output.status.success() {
-        return Err(failed(format!(
-            "rustfmt: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )));
+/// What emission needs to know about the IR as a whole, computed once.
+struct Facts {
+    /// Structs decoded by the event payload's hand-made `Deserialize`.
+    events: BTreeSet<TypeId>,
+}
+
+impl Facts {
+    fn of(ir: &Ir) -> Self {
+        Facts {
+            events: event_structs(ir),
+        }
     }
-    String::from_utf8(output.stdout).map_err(|e| failed(format!("rustfmt output: {e}")))
 }
 
 /// Structs the event payload's hand-made `Deserialize` decodes: the
@@ -152,52 +183,74 @@ fn event_structs(ir: &Ir) -> BTreeSet<TypeId> {
         .collect()
 }
 
-fn models_file(ir: &Ir) -> TokenStream {
-    let events = event_structs(ir);
-    let mut items: BTreeMap<&str, TokenStream> = BTreeMap::new();
-    for (index, entry) in ir.types.iter().enumerate() {
-        let role = models::Role {
-            request: ir.usage(TypeId(index)).request_only(),
-            custom_deserialize: events.contains(&TypeId(index)),
-        };
-        let item = match &entry.kind {
-            TypeKind::Struct(s) => models::structure(ir, s, role),
-            TypeKind::Enum(e) => enums::string_enum(e),
-            TypeKind::Union(u) => models::union(ir, u, role),
-            TypeKind::EventPayload(p) => events::payload(ir, TypeId(index), p),
-            _ => continue,
-        };
-        if let Some(name) = ir.name(TypeId(index)) {
-            items.insert(name, item);
+/// The models file: its doc, then every named type in name order.
+fn models_file<'a>(ir: &'a Ir, facts: &'a Facts) -> Vec<Piece<'a>> {
+    let mut items: BTreeMap<&str, TypeId> = BTreeMap::new();
+    for index in 0..ir.types.len() {
+        let id = TypeId(index);
+        let named = matches!(
+            ir.get(id).kind,
+            TypeKind::Struct(_)
+                | TypeKind::Enum(_)
+                | TypeKind::Union(_)
+                | TypeKind::EventPayload(_)
+        );
+        if let (true, Some(name)) = (named, ir.name(id)) {
+            items.insert(name, id);
         }
     }
-    let items = items.into_values();
-    quote! {
-        //! Every object, enum and parameter type of the API, one item per schema.
-        #(#items)*
+    let doc: Piece<'a> = Box::new(|| {
+        quote! {
+            //! Every object, enum and parameter type of the API, one item per schema.
+        }
+    });
+    let types = items
+        .into_values()
+        .map(|id| -> Piece<'a> { Box::new(move || model(ir, facts, id)) });
+    std::iter::once(doc).chain(types).collect()
+}
+
+/// One named type with its impls.
+fn model(ir: &Ir, facts: &Facts, id: TypeId) -> TokenStream {
+    let role = models::Role {
+        request: ir.usage(id).request_only(),
+        custom_deserialize: facts.events.contains(&id),
+    };
+    match &ir.get(id).kind {
+        TypeKind::Struct(s) => models::structure(ir, s, role),
+        TypeKind::Enum(e) => enums::string_enum(e),
+        TypeKind::Union(u) => models::union(ir, u, role),
+        TypeKind::EventPayload(p) => events::payload(ir, id, p),
+        _ => TokenStream::new(),
     }
 }
 
-fn ids_file(ir: &Ir) -> TokenStream {
-    let ids: BTreeMap<&str, TokenStream> = ir
+/// The ids file: its doc and import, then every id type in name order.
+fn ids_file(ir: &Ir) -> Vec<Piece<'_>> {
+    let ids: BTreeMap<&str, &IdDef> = ir
         .types
         .iter()
         .filter_map(|e| match &e.kind {
-            TypeKind::Id(def) => Some((def.name.as_str(), models::id(def))),
+            TypeKind::Id(def) => Some((def.name.as_str(), def)),
             _ => None,
         })
         .collect();
-    let import = (!ids.is_empty()).then(|| {
-        quote!(
-            use crate::id::stripe_id;
-        )
+    let any = !ids.is_empty();
+    let head: Piece<'_> = Box::new(move || {
+        let import = any.then(|| {
+            quote!(
+                use crate::id::stripe_id;
+            )
+        });
+        quote! {
+            //! Typed ids: an id of one resource cannot be passed where another's is expected.
+            #import
+        }
     });
-    let ids = ids.into_values();
-    quote! {
-        //! Typed ids: an id of one resource cannot be passed where another's is expected.
-        #import
-        #(#ids)*
-    }
+    let ids = ids
+        .into_values()
+        .map(|def| -> Piece<'_> { Box::new(move || models::id(def)) });
+    std::iter::once(head).chain(ids).collect()
 }
 
 /// Resources re-exported at the crate root, with their ids and the event payload.
@@ -257,8 +310,13 @@ fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream
         quote!(#doc pub mod #m;)
     });
     let (models, ids) = root_exports(ir);
-    let models = models.iter().map(|m| ident(m));
-    let ids = ids.iter().map(|m| ident(m));
+    // An empty `use` list would be an unused import (rustfmt used to drop it).
+    let reexport = |module: &str, names: &[String]| {
+        let module = ident(module);
+        let idents = names.iter().map(|n| ident(n));
+        (!names.is_empty()).then(|| quote!(pub use #module::{#(#idents),*};))
+    };
+    let (models, ids) = (reexport("models", &models), reexport("ids", &ids));
     let api_version = &ir.api_version;
     let release = provenance
         .release
@@ -275,8 +333,8 @@ fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream
         #(#operation_modules)*
 
         pub use runtime::*;
-        pub use ids::{#(#ids),*};
-        pub use models::{#(#models),*};
+        #ids
+        #models
 
         /// The Stripe API version this crate was generated for, sent as `Stripe-Version`.
         pub const API_VERSION: &str = #api_version;

@@ -10,6 +10,7 @@
 
 use super::models;
 use super::tokens::{doc, ident, inner_doc, rust_type, Module};
+use super::Piece;
 use crate::ir::{Ir, Operation, Param, PathSegment, Response, TypeId, TypeKind};
 use crate::naming::{self, ExtraParamNames, RequestNames, RequestParam};
 use crate::select::Method;
@@ -17,8 +18,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
 
-/// One file per resource module.
-pub fn modules(ir: &Ir) -> BTreeMap<String, TokenStream> {
+/// One file per resource module: its doc, the resource's shortcuts, then
+/// one request type per operation, each a piece of its own.
+pub fn modules(ir: &Ir) -> BTreeMap<String, Vec<Piece<'_>>> {
     let mut grouped: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
     for op in &ir.operations {
         grouped.entry(op.module.clone()).or_default().push(op);
@@ -26,12 +28,18 @@ pub fn modules(ir: &Ir) -> BTreeMap<String, TokenStream> {
     grouped
         .into_iter()
         .map(|(module, ops)| {
-            let doc = inner_doc(&format!(
-                "Operations on `{module}` objects: one request type per API operation."
-            ));
-            let requests = ops.iter().map(|op| request(ir, op));
-            let shortcuts = resource_methods(ir, &ops);
-            (module, quote!(#doc #shortcuts #(#requests)*))
+            let text =
+                format!("Operations on `{module}` objects: one request type per API operation.");
+            let requests: Vec<Piece<'_>> = ops
+                .iter()
+                .map(|&op| -> Piece<'_> { Box::new(move || request(ir, op)) })
+                .collect();
+            let mut pieces: Vec<Piece<'_>> = vec![
+                Box::new(move || inner_doc(&text)),
+                Box::new(move || resource_methods(ir, &ops).unwrap_or_default()),
+            ];
+            pieces.extend(requests);
+            (module, pieces)
         })
         .collect()
 }
