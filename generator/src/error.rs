@@ -18,6 +18,11 @@ pub enum Error {
     /// A `$ref` points at something the spec does not define.
     #[error("{pointer}: $ref `{target}` does not resolve to anything in the spec")]
     MissingRef { pointer: String, target: String },
+    /// The spec has no error envelope. The client runtime is written against
+    /// Stripe's (`templates/src/client.rs` decodes every error response as
+    /// `models::Error`), so a crate without one would not compile.
+    #[error("{pointer}: missing: the client decodes every error response as this schema (Stripe's error envelope), and the spec does not define it")]
+    MissingErrorEnvelope { pointer: String },
     /// A schema or operation the generator cannot turn into Rust.
     #[error("{pointer}: unsupported: {reason}")]
     Unsupported { pointer: String, reason: String },

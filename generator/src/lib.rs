@@ -61,10 +61,22 @@ pub fn generate(
     templates: &Path,
 ) -> Result<Generated, Error> {
     let ir = build_ir(text, &provenance.file, portion)?;
+    require_error_envelope(&ir, portion)?;
     // Emission recurses into nested types too (and syn's parser into the
     // emitted tokens): its threads get the same stack.
     let files = emit::emit(&ir, provenance, templates)?;
     Ok(Generated { ir, files })
+}
+
+/// The IR alone may lack the error envelope (a changelog compares any two
+/// specs), but a crate needs it: its client decodes every error response
+/// as the envelope, whose shape `convert` has already checked when present.
+fn require_error_envelope(ir: &ir::Ir, portion: &Portion) -> Result<(), Error> {
+    let pointer = spec::Pointer::schema(&portion.error_schema).to_string();
+    match ir.types.iter().any(|t| t.origin == pointer) {
+        true => Ok(()),
+        false => Err(Error::MissingErrorEnvelope { pointer }),
+    }
 }
 
 /// Generates the crate from the spec `text`, with the templates of the

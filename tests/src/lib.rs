@@ -88,3 +88,52 @@ pub fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
         other => other.clone(),
     }
 }
+
+/// The error envelope every real Stripe spec has, in the shape the client
+/// runtime decodes. A crate cannot be generated without it, so it is added
+/// to each one-construct spec under `tests/specs/` before generating.
+pub const ERROR_SCHEMAS: &str = r#"
+error:
+  type: object
+  required: [error]
+  properties:
+    error: {$ref: '#/components/schemas/api_errors'}
+api_errors:
+  type: object
+  required: [type]
+  properties:
+    type: {type: string, enum: [api_error, card_error, idempotency_error, invalid_request_error]}
+    charge: {type: string}
+    code: {type: string}
+    decline_code: {type: string}
+    doc_url: {type: string}
+    message: {type: string}
+    param: {type: string}
+    payment_intent: {type: object, additionalProperties: true}
+    payment_method: {type: object, additionalProperties: true}
+    payment_method_type: {type: string}
+    request_log_url: {type: string}
+    setup_intent: {type: object, additionalProperties: true}
+    source: {type: object, additionalProperties: true}
+"#;
+
+pub fn with_error_schemas(text: &str) -> String {
+    let mut spec: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+    let extra: serde_yaml::Mapping = serde_yaml::from_str(ERROR_SCHEMAS).unwrap();
+    let components = spec
+        .as_mapping_mut()
+        .unwrap()
+        .entry("components".into())
+        .or_insert_with(|| serde_yaml::Mapping::new().into());
+    let schemas = components
+        .as_mapping_mut()
+        .unwrap()
+        .entry("schemas".into())
+        .or_insert_with(|| serde_yaml::Mapping::new().into());
+    // A spec's own envelope (one of another shape, say) stays as it is.
+    let schemas = schemas.as_mapping_mut().unwrap();
+    for (name, schema) in extra {
+        schemas.entry(name).or_insert(schema);
+    }
+    serde_yaml::to_string(&spec).unwrap()
+}

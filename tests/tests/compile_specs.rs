@@ -13,55 +13,11 @@
 
 use codegen_tests::identity_portion::identity_document;
 use codegen_tests::mutation::{self, apply_at, schema_at, Mutation, Retype, Target, Wrapper};
-use codegen_tests::{pinned_spec, root};
+use codegen_tests::{pinned_spec, root, with_error_schemas};
 use generator::emit::Provenance;
 use generator::Portion;
 use std::path::Path;
 use std::process::Command;
-
-/// The error envelope every real Stripe spec has; the client runtime needs
-/// its `ApiErrors`, so it is added to each one-construct spec.
-const ERROR_SCHEMAS: &str = r#"
-error:
-  type: object
-  required: [error]
-  properties:
-    error: {$ref: '#/components/schemas/api_errors'}
-api_errors:
-  type: object
-  required: [type]
-  properties:
-    type: {type: string, enum: [api_error, card_error, idempotency_error, invalid_request_error]}
-    charge: {type: string}
-    code: {type: string}
-    decline_code: {type: string}
-    doc_url: {type: string}
-    message: {type: string}
-    param: {type: string}
-    payment_intent: {type: object, additionalProperties: true}
-    payment_method: {type: object, additionalProperties: true}
-    payment_method_type: {type: string}
-    request_log_url: {type: string}
-    setup_intent: {type: object, additionalProperties: true}
-    source: {type: object, additionalProperties: true}
-"#;
-
-fn with_error_schemas(text: &str) -> String {
-    let mut spec: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
-    let extra: serde_yaml::Mapping = serde_yaml::from_str(ERROR_SCHEMAS).unwrap();
-    let components = spec
-        .as_mapping_mut()
-        .unwrap()
-        .entry("components".into())
-        .or_insert_with(|| serde_yaml::Mapping::new().into());
-    let schemas = components
-        .as_mapping_mut()
-        .unwrap()
-        .entry("schemas".into())
-        .or_insert_with(|| serde_yaml::Mapping::new().into());
-    schemas.as_mapping_mut().unwrap().extend(extra);
-    serde_yaml::to_string(&spec).unwrap()
-}
 
 /// Generates one spec's crate into `dir`, renamed so the crates can share a workspace.
 fn generate_into(spec: &Path, dir: &Path) -> String {

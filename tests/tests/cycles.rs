@@ -3,12 +3,14 @@
 //! allocates, and opaque JSON with a warning for the cycles Rust cannot name
 //! or serde could not decode. `compile_specs` compiles the same specs.
 
-use codegen_tests::root;
+use codegen_tests::{root, with_error_schemas};
 use generator::emit::Provenance;
 use generator::{Generated, Portion};
 
 fn generate(spec: &str) -> Generated {
-    let text = std::fs::read_to_string(root().join("tests/specs").join(spec)).unwrap();
+    let text = with_error_schemas(
+        &std::fs::read_to_string(root().join("tests/specs").join(spec)).unwrap(),
+    );
     let provenance = Provenance {
         file: spec.into(),
         release: Some("test".into()),

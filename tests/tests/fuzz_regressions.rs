@@ -2,12 +2,14 @@
 //! one-construct spec under `tests/specs/` (which `compile_specs` also
 //! compiles) or `tests/specs/bad/`.
 
-use codegen_tests::root;
+use codegen_tests::{root, with_error_schemas};
 use generator::emit::Provenance;
 use generator::{Error, Generated, Portion};
 
 fn generate(spec: &str) -> Result<Generated, Error> {
-    let text = std::fs::read_to_string(root().join("tests/specs").join(spec)).unwrap();
+    let text = with_error_schemas(
+        &std::fs::read_to_string(root().join("tests/specs").join(spec)).unwrap(),
+    );
     let provenance = Provenance {
         file: spec.into(),
         release: Some("test".into()),
@@ -61,11 +63,34 @@ fn union_members_of_one_rust_type_get_no_from() {
     let models = &generated.files.files["src/models.rs"];
     let froms: Vec<&str> = models
         .lines()
-        .filter(|l| l.starts_with("impl From<"))
+        .filter(|l| l.starts_with("impl From<") && l.contains(" for TestHolderEither "))
         .collect();
     assert_eq!(
         froms,
         ["impl From<String> for TestHolderEither {"],
         "{models}"
     );
+}
+
+/// A spec without the error envelope (the fuzz test deleted it) used to
+/// generate a crate whose client did not compile; it is now refused,
+/// naming the schema the client needs.
+#[test]
+fn a_spec_without_the_error_envelope_is_refused_naming_it() {
+    let text = std::fs::read_to_string(root().join("tests/specs/maps.yaml")).unwrap();
+    let provenance = Provenance {
+        file: "maps.yaml".into(),
+        release: Some("test".into()),
+        sha256: String::new(),
+    };
+    let portion = Portion::namespace("test");
+    let templates = root().join("templates");
+    let err = generator::generate(&text, &provenance, &portion, &templates).unwrap_err();
+    assert!(matches!(err, Error::MissingErrorEnvelope { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "#/components/schemas/error: missing: the client decodes every error response as this schema (Stripe's error envelope), and the spec does not define it"
+    );
+    // The IR alone, for a changelog, still builds.
+    assert!(generator::build_ir(&text, "maps.yaml", &portion).is_ok());
 }

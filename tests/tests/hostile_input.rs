@@ -5,7 +5,7 @@
 //! parser inside `build_ir` runs on a thread of its own with a larger
 //! stack; `load`'s unit tests check the refusals without it.)
 
-use codegen_tests::root;
+use codegen_tests::{root, with_error_schemas};
 use generator::emit::Provenance;
 use generator::load::{MAX_DEPTH, MAX_FLOW_DEPTH};
 use generator::{Error, Portion};
@@ -318,7 +318,7 @@ fn the_deepest_accepted_specs_build_on_a_small_stack() {
 /// types, which syn's parser in `emit` recurses into.)
 #[test]
 fn the_deepest_accepted_inline_objects_generate_on_a_small_stack() {
-    let text = nested_objects((MAX_DEPTH - 4) / 2);
+    let text = with_error_schemas(&nested_objects((MAX_DEPTH - 4) / 2));
     let (result, _) = on_small_stack(move || {
         let provenance = Provenance {
             file: "deep.yaml".into(),

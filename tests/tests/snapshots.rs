@@ -1,7 +1,7 @@
 //! One tiny spec per emitter behaviour, its generated code pinned as an insta
 //! snapshot (`cargo insta review` after an intended change).
 
-use codegen_tests::root;
+use codegen_tests::{root, with_error_schemas};
 use generator::emit::Provenance;
 use generator::Portion;
 
@@ -22,7 +22,7 @@ fn portion() -> Portion {
 /// runtime files copied from templates (those are not generated).
 fn generate(spec: &str) -> String {
     let path = root().join("tests/specs").join(spec);
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = with_error_schemas(&std::fs::read_to_string(&path).unwrap());
     let provenance = Provenance {
         file: spec.into(),
         release: Some("test".into()),
