@@ -559,10 +559,11 @@ mod tests {
         }
     }
 
-    /// 100 KB lines of the characters each step treats specially: every
-    /// step is linear (backtick runs `n √n`), so each takes milliseconds.
+    /// 100 KB lines of the characters each step treats specially become
+    /// clean rustdoc. Every step is linear (backtick runs `n √n`), so each
+    /// takes milliseconds; a quadratic step would show as a slow test.
     #[test]
-    fn long_hostile_lines_are_quick() {
+    fn long_hostile_lines_become_clean_rustdoc() {
         let long = |s: &str| s.repeat(100_000 / s.len());
         let increasing_runs: String = (1..400).map(|n| "`".repeat(n) + "x").collect();
         for text in [
@@ -580,9 +581,7 @@ mod tests {
             long("é€"),
             long("\\"),
         ] {
-            let start = std::time::Instant::now();
             let doc = markdown(&text).unwrap_or_default();
-            assert!(start.elapsed().as_secs() < 2, "{:?}", &text[..8]);
             assert_eq!(problems(&doc), Vec::<String>::new(), "{:?}", &text[..8]);
         }
     }

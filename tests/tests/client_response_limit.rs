@@ -8,7 +8,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{builder, builder_for, raw_server, received, retrieve, session, SECRET};
 use stripe_identity::{Client, Error};
@@ -25,9 +25,10 @@ const HUGE: usize = 50 * 1000 * 1000;
 /// the server could not write anywhere near all of a huge body.
 const IN_FLIGHT: usize = 16 * MIB;
 
-/// How long a refused body may take at most; reading 50 MB would not take
-/// long either, so the written byte count is the real check.
-const QUICK: Duration = Duration::from_secs(10);
+/// How long the test waits for the server to report what it wrote: a
+/// bound on a hung test, not a measurement (the written byte count is
+/// the check).
+const SERVER_REPORT: Duration = Duration::from_secs(30);
 
 /// A body chunk of the streaming server.
 const CHUNK: usize = 64 * 1024;
@@ -64,7 +65,7 @@ fn streaming_server(
 fn stream_body(mut stream: TcpStream, prefix: &[u8], total: usize) -> usize {
     // Bounded: a client that stops reading without hanging up fails the write.
     let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
-    let _ = stream.set_write_timeout(Some(QUICK));
+    let _ = stream.set_write_timeout(Some(SERVER_REPORT));
     let mut head = [0u8; 4096];
     let _ = stream.read(&mut head);
     let start = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
@@ -127,15 +128,11 @@ async fn refuses_huge_stream(client_limit: Option<usize>) {
     let client = builder.build().unwrap();
     let limit = client_limit.unwrap_or(16 * MIB);
 
-    let started = Instant::now();
     let err = retrieve(&client).await.unwrap_err();
-    let elapsed = started.elapsed();
-
     assert_too_large(&err, limit, 200, Some("req_big"));
-    assert!(elapsed < QUICK, "took {elapsed:?}");
     // Waited for off the runtime, which must keep running to close the
     // connection the client gave up on.
-    let waited = tokio::task::spawn_blocking(move || written.recv_timeout(QUICK));
+    let waited = tokio::task::spawn_blocking(move || written.recv_timeout(SERVER_REPORT));
     let written = waited.await.unwrap().expect("the server finished");
     assert!(
         written <= limit + IN_FLIGHT && written < HUGE,
@@ -162,7 +159,7 @@ async fn a_streamed_body_up_to_the_limit_is_accepted() {
     let session = retrieve(&client).await.unwrap();
 
     assert_eq!(session.id.as_str(), "vs_big");
-    let waited = tokio::task::spawn_blocking(move || written.recv_timeout(QUICK));
+    let waited = tokio::task::spawn_blocking(move || written.recv_timeout(SERVER_REPORT));
     assert_eq!(waited.await.unwrap().unwrap(), MIB);
 }
 

@@ -9,12 +9,15 @@
 //! parsing the spec only (serde_yaml into `openapiv3::OpenAPI`, the floor),
 //! parse + select + IR (`generator::build_ir`), full codegen to memory
 //! (`generator::generate`) and the ratio full/parse; then the Identity
-//! portion copied N times (see [`scale`]) and the largest real portions.
+//! portion copied N times (see [`scale`]) and the largest real portions;
+//! last, how long the generator takes to answer each hostile input of
+//! [`hostile`].
 //! Times are medians of several runs; memory is the peak of live heap bytes
 //! during one more, untimed run, above what was live before it (the spec
 //! text), counted by the allocator in [`alloc`] when the binary installs it.
 
 pub mod alloc;
+pub mod hostile;
 pub mod scale;
 
 use anyhow::Context;
@@ -95,6 +98,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         row.print(&format!("`--portion {name}`"), &text);
     }
     print_growth(&series);
+    print_hostile(root, args.runs)?;
     println!("\nload average after the run: {}", load_average());
     Ok(ExitCode::SUCCESS)
 }
@@ -261,6 +265,24 @@ fn print_growth(series: &[(usize, Duration)]) {
             ratio(t201, t51)
         );
     }
+}
+
+fn print_hostile(root: &Path, runs: usize) -> anyhow::Result<()> {
+    let bomb_path = root.join("tests/specs/bad/alias_bomb.yaml");
+    let bomb = std::fs::read_to_string(&bomb_path)
+        .with_context(|| format!("reading {}", bomb_path.display()))?;
+    println!("\n| hostile input | size | `build_ir` answers | median |");
+    println!("| --- | ---: | --- | ---: |");
+    for a in hostile::answers(runs, &bomb) {
+        let size = format!("{:.1} KiB", a.bytes as f64 / 1024.0);
+        println!(
+            "| {} | {size} | {} | {} |",
+            a.input,
+            a.outcome,
+            secs(a.time)
+        );
+    }
+    Ok(())
 }
 
 fn load_average() -> String {
