@@ -137,3 +137,18 @@ pub fn with_error_schemas(text: &str) -> String {
     }
     serde_yaml::to_string(&spec).unwrap()
 }
+
+/// Generates the crate of one spec under `tests/specs/`, with the error
+/// envelope added ([`with_error_schemas`]), over the `test` namespace.
+pub fn generate_test_spec(spec: &str) -> Result<generator::Generated, generator::Error> {
+    let text = with_error_schemas(
+        &std::fs::read_to_string(root().join("tests/specs").join(spec)).unwrap(),
+    );
+    let provenance = generator::Provenance {
+        file: spec.into(),
+        release: Some("test".into()),
+        sha256: String::new(),
+    };
+    let portion = generator::Portion::namespace("test");
+    generator::generate(&text, &provenance, &portion, &root().join("templates"))
+}

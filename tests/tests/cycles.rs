@@ -3,21 +3,11 @@
 //! allocates, and opaque JSON with a warning for the cycles Rust cannot name
 //! or serde could not decode. `compile_specs` compiles the same specs.
 
-use codegen_tests::{root, with_error_schemas};
-use generator::emit::Provenance;
-use generator::{Generated, Portion};
+use codegen_tests::generate_test_spec;
+use generator::Generated;
 
 fn generate(spec: &str) -> Generated {
-    let text = with_error_schemas(
-        &std::fs::read_to_string(root().join("tests/specs").join(spec)).unwrap(),
-    );
-    let provenance = Provenance {
-        file: spec.into(),
-        release: Some("test".into()),
-        sha256: String::new(),
-    };
-    let portion = Portion::namespace("test");
-    generator::generate(&text, &provenance, &portion, &root().join("templates")).unwrap()
+    generate_test_spec(spec).unwrap()
 }
 
 /// The generated models, with every run of whitespace made one space.

@@ -2,22 +2,9 @@
 //! one-construct spec under `tests/specs/` (which `compile_specs` also
 //! compiles) or `tests/specs/bad/`.
 
-use codegen_tests::{root, with_error_schemas};
+use codegen_tests::{generate_test_spec as generate, root};
 use generator::emit::Provenance;
-use generator::{Error, Generated, Portion};
-
-fn generate(spec: &str) -> Result<Generated, Error> {
-    let text = with_error_schemas(
-        &std::fs::read_to_string(root().join("tests/specs").join(spec)).unwrap(),
-    );
-    let provenance = Provenance {
-        file: spec.into(),
-        release: Some("test".into()),
-        sha256: String::new(),
-    };
-    let portion = Portion::namespace("test");
-    generator::generate(&text, &provenance, &portion, &root().join("templates"))
-}
+use generator::{Error, Portion};
 
 #[test]
 fn a_list_of_items_without_a_required_id_has_no_paginate() {
