@@ -126,9 +126,10 @@ impl Transcoder<'_> {
             let (event, mark) = self.next()?;
             self.inside(event, mark)?;
         }
-        // The document's end, then the stream's: anything else is a
-        // second document, which serde_yaml refuses.
-        if let (Event::DocumentEnd, _) = self.next()? {}
+        // The document's end (or the syntax error before it), then the
+        // stream's: anything else is a second document, which serde_yaml
+        // refuses.
+        let _document_end = self.next()?;
         match self.parser.next_event() {
             Ok((Event::StreamEnd, _)) => Ok(self.out),
             Ok((_, mark)) => Err((mark, MORE_THAN_ONE.to_owned())),
@@ -339,19 +340,23 @@ impl Transcoder<'_> {
 
     /// A mapping key: its text, refused if its mapping already had it.
     fn key(&mut self, event: Event, mark: Mark) -> Result<(), Stop> {
-        let (text, path_key) = match event {
+        let (text, through_alias) = match event {
             Event::Scalar(mut scalar) => {
-                let text = self.key_text(&scalar, mark)?;
-                if let Some(name) = scalar.anchor.take() {
-                    self.anchors.insert(name, Anchored::Scalar { scalar, mark });
-                }
-                (text.clone(), Some(text))
+                let value = match scalar.anchor.take() {
+                    Some(name) => {
+                        let value = scalar.value.clone();
+                        self.anchors.insert(name, Anchored::Scalar { scalar, mark });
+                        value
+                    }
+                    None => scalar.value,
+                };
+                (self.key_text(value, mark)?, false)
             }
             Event::Alias(name) => match self.anchors.get(&name) {
                 None => return Err((mark, "unknown anchor".to_owned())),
                 Some(Anchored::Scalar { scalar, mark: at }) => {
-                    let (scalar, at) = (scalar.clone(), *at);
-                    (self.key_text(&scalar, at)?, None)
+                    let (value, at) = (scalar.value.clone(), *at);
+                    (self.key_text(value, at)?, true)
                 }
                 Some(Anchored::Node { kind, mark: at, .. } | Anchored::Open { kind, mark: at }) => {
                     let (kind, at) = (*kind, *at);
@@ -370,13 +375,21 @@ impl Transcoder<'_> {
             return Err(self.problem(Problem::DuplicateKey(text), mark));
         }
         json(&mut self.out, &text);
+        // The key's text is kept for messages; its buffer is reused.
+        match (&mut top.key, through_alias) {
+            (_, true) => top.key = None,
+            (Some(key), false) => {
+                key.clear();
+                key.push_str(&text);
+            }
+            (None, false) => top.key = Some(text.clone()),
+        }
         top.seen.insert(text);
-        top.key = path_key;
         Ok(())
     }
 
-    fn key_text(&self, scalar: &Scalar, at: Mark) -> Result<String, Stop> {
-        String::from_utf8(scalar.value.clone())
+    fn key_text(&self, value: Vec<u8>, at: Mark) -> Result<String, Stop> {
+        String::from_utf8(value)
             .map_err(|_| self.key_message("invalid type: byte array, expected a mapping key", at))
     }
 
