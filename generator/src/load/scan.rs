@@ -3,9 +3,9 @@
 //!
 //! * duplicate keys: `IndexMap` silently keeps the last one, and a
 //!   duplicated schema keyword makes `openapiv3` panic;
-//! * nesting depth: both parsers stop at 128 levels, but the generator's
-//!   later stages recurse too, so a tighter limit is enforced here, with
-//!   one message for YAML and JSON;
+//! * nesting depth: serde_json stops at 128 levels, but the generator's
+//!   later stages recurse too, so a tighter limit is enforced here (and
+//!   by `yaml_json`), with one message for YAML and JSON;
 //! * size after YAML alias expansion (checked by `yaml_json`, since JSON
 //!   has no aliases): serde_yaml's own repetition limit (100 jumps per
 //!   event) still let a 100 KB document expand quadratically, for longer
