@@ -12,9 +12,12 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::ops::Range;
 
+mod libyaml;
 mod locate;
 mod scan;
 mod yaml_flow;
+mod yaml_json;
+mod yaml_scalar;
 
 pub use scan::{MAX_DEPTH, MIN_NODE_BUDGET};
 pub use yaml_flow::MAX_FLOW_DEPTH;
@@ -22,10 +25,11 @@ pub use yaml_flow::MAX_FLOW_DEPTH;
 /// Parses spec text. `file` only names the input in error messages.
 ///
 /// JSON is detected by its first non-blank character; everything else is
-/// YAML. A first pass (`scan`) refuses duplicate keys, nesting deeper than
+/// YAML. A first pass refuses duplicate keys, nesting deeper than
 /// [`MAX_DEPTH`] and YAML aliases that expand past one node per byte of
-/// text (or [`MIN_NODE_BUDGET`]); for YAML the same pass writes the
-/// document out as compact JSON. The second pass only finds where each
+/// text (or [`MIN_NODE_BUDGET`]): `scan` for JSON, and for YAML
+/// `yaml_json`, which writes the document out as compact JSON as libyaml
+/// parses it. The second pass only finds where each
 /// schema, path item, parameter and request body lies in the JSON text:
 /// [`Spec`] types one when it is first asked for, so a spec costs the
 /// memory of its text plus that of the part a portion uses. YAML is first
@@ -67,8 +71,12 @@ fn parse_yaml<'t>(text: &'t str, file: &str) -> Result<Document<'t>, Error> {
             message: Problem::TooDeep(MAX_FLOW_DEPTH).to_string(),
         });
     }
-    let de = serde_yaml::Deserializer::from_str(text);
-    let json = scan::transcode(de, text.len()).map_err(|(e, p)| yaml_error(file, &e, p))?;
+    let json = yaml_json::transcode(text).map_err(|refusal| Error::Parse {
+        file: file.to_owned(),
+        line: refusal.line,
+        column: refusal.column,
+        message: refusal.message,
+    })?;
     Ok(Document {
         json: Cow::Owned(json),
         yaml: Some(text),
@@ -149,7 +157,7 @@ impl<'t> Document<'t> {
             return json_error(&self.json, &self.file, e, None);
         };
         match serde_yaml::from_str::<Skeleton<IgnoredAny>>(yaml) {
-            Err(e) => yaml_error(&self.file, &e, None),
+            Err(e) => yaml_error(&self.file, &e),
             Ok(_) => self.unlocated(e, &Pointer::root()),
         }
     }
@@ -187,7 +195,7 @@ impl<'t> Document<'t> {
             Some(yaml) => match locate::yaml::<T>(yaml, path) {
                 Ok(Some(value)) => Ok(value),
                 Ok(None) => Err(self.unlocated(&e, &pointer)),
-                Err(e) => Err(at(yaml_error(&self.file, &e, None))),
+                Err(e) => Err(at(yaml_error(&self.file, &e))),
             },
         }
     }
@@ -218,25 +226,22 @@ fn json_error(text: &str, file: &str, e: &serde_json::Error, problem: Option<Pro
     }
 }
 
-fn yaml_error(file: &str, e: &serde_yaml::Error, problem: Option<Problem>) -> Error {
+fn yaml_error(file: &str, e: &serde_yaml::Error) -> Error {
     let (line, column) = e
         .location()
         .map(|l| (l.line(), l.column()))
         .unwrap_or((0, 0));
-    let message = match problem {
-        Some(problem) => problem.to_string(),
-        None => yaml_message(e),
-    };
     Error::Parse {
         file: file.to_owned(),
         line,
         column,
-        message,
+        message: yaml_message(e),
     }
 }
 
-/// serde_yaml's own alias limit has no position and a terse message; the
-/// scan's node budget normally stops an alias bomb first.
+/// serde_yaml's own alias limit has no position and a terse message. Only
+/// `locate` and `skeleton_error` read YAML with serde_yaml, after the
+/// transcoder's node budget has accepted the document.
 fn yaml_message(e: &serde_yaml::Error) -> String {
     let message = strip_position(&e.to_string());
     if message == "repetition limit exceeded" {
@@ -423,7 +428,7 @@ mod tests {
     #[test]
     fn yaml_is_transcoded_to_the_json_serde_yaml_resolves() {
         let text = "a: [1, -2, 1.5, .inf, true, null, ~, '3', yes, 0x10]\n200: {}\n";
-        let json = scan::transcode(serde_yaml::Deserializer::from_str(text), text.len()).unwrap();
+        let json = yaml_json::transcode(text).unwrap();
         assert_eq!(
             json,
             r#"{"a":[1,-2,1.5,".inf",true,null,null,"3","yes",16],"200":{}}"#
@@ -438,8 +443,9 @@ mod tests {
         text.push_str(&"*s, ".repeat(10_000));
         text.push_str("*s]\n");
         let err = parse_spec(&text, "bomb.yaml").unwrap_err().to_string();
-        // serde_yaml places an alias's node where its anchor is.
-        assert!(err.starts_with("bomb.yaml:1:4: "), "{err}");
+        // The alias that would take the JSON past the limit: the 40th
+        // (`b: [` is 4 characters, each `*s, ` another 4).
+        assert!(err.starts_with("bomb.yaml:2:161: "), "{err}");
         assert!(err.ends_with("bytes of JSON (an alias bomb?)"), "{err}");
     }
 

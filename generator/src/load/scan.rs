@@ -3,23 +3,23 @@
 //!
 //! * duplicate keys: `IndexMap` silently keeps the last one, and a
 //!   duplicated schema keyword makes `openapiv3` panic;
-//! * nesting depth: both parsers stop at 128 levels, but the generator's
-//!   later stages recurse too, so a tighter limit is enforced here, with
-//!   one message for YAML and JSON;
-//! * size after YAML alias expansion: serde_yaml's own repetition limit
-//!   (100 jumps per event) still lets a 100 KB document expand
-//!   quadratically, for longer than 30 seconds.
+//! * nesting depth: serde_json stops at 128 levels, but the generator's
+//!   later stages recurse too, so a tighter limit is enforced here (and
+//!   by `yaml_json`), with one message for YAML and JSON;
+//! * size after YAML alias expansion (checked by `yaml_json`, since JSON
+//!   has no aliases): serde_yaml's own repetition limit (100 jumps per
+//!   event) still let a 100 KB document expand quadratically, for longer
+//!   than 30 seconds.
 //!
 //! The problem is recorded in [`Scan`] and the walk is stopped with a
 //! custom serde error raised while the offending node is being read, so the
 //! parser attaches that node's position.
 //!
-//! [`transcode`] is the same walk writing the document out as compact JSON,
-//! so YAML is read once: what the walk sees is what serde_yaml's
-//! `deserialize_any` resolves (`200` a number, `'200'` and `yes` strings),
-//! and keys are read as text, as a typed map of strings reads them.
+//! This walk reads JSON through serde_json; YAML gets the same checks
+//! event by event in `yaml_json`, which shares the limits and
+//! [`Problem`]s defined here.
 
-use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::HashSet;
 use std::fmt;
 
@@ -39,7 +39,7 @@ pub const MIN_NODE_BUDGET: usize = 50_000;
 /// (a control character escaped as `\u0001`); aliases of long strings
 /// stay within the node budget but could otherwise repeat each string
 /// thousands of times.
-const JSON_PER_BYTE: usize = 8;
+pub(super) const JSON_PER_BYTE: usize = 8;
 
 /// What the scan refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,41 +77,22 @@ pub type Refusal<E> = (E, Option<Problem>);
 /// long. On failure returns the parser's error, which carries the
 /// position, and why the scan refused the input when it was the scan.
 pub fn scan<'de, D: Deserializer<'de>>(de: D, text_len: usize) -> Result<(), Refusal<D::Error>> {
-    walk(de, text_len, None).map(drop)
+    walk(de, text_len)
 }
 
-/// [`scan`], writing the document out as compact JSON text.
-pub fn transcode<'de, D: Deserializer<'de>>(
-    de: D,
-    text_len: usize,
-) -> Result<String, Refusal<D::Error>> {
-    // Compact JSON is about as long as the YAML it comes from.
-    let out = walk(de, text_len, Some(Vec::with_capacity(text_len)))?;
-    let out = out.unwrap_or_default();
-    // Every byte written is either ASCII punctuation or serde_json's
-    // output for a `&str`, so the text is UTF-8.
-    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
-}
-
-fn walk<'de, D: Deserializer<'de>>(
-    de: D,
-    text_len: usize,
-    out: Option<Vec<u8>>,
-) -> Result<Option<Vec<u8>>, Refusal<D::Error>> {
+fn walk<'de, D: Deserializer<'de>>(de: D, text_len: usize) -> Result<(), Refusal<D::Error>> {
     let budget = text_len.max(MIN_NODE_BUDGET);
     let mut state = Scan {
         budget,
         nodes_left: budget,
         problem: None,
-        out,
-        out_limit: budget.saturating_mul(JSON_PER_BYTE),
     };
     let root = Node {
         state: &mut state,
         depth: 0,
     };
     match root.deserialize(de) {
-        Ok(()) => Ok(state.out),
+        Ok(()) => Ok(()),
         Err(e) => Err((e, state.problem.take())),
     }
 }
@@ -120,62 +101,9 @@ struct Scan {
     budget: usize,
     nodes_left: usize,
     problem: Option<Problem>,
-    /// The JSON written so far, when transcoding.
-    out: Option<Vec<u8>>,
-    /// How long the JSON may grow.
-    out_limit: usize,
 }
 
 impl Scan {
-    /// Writes punctuation.
-    fn punct(&mut self, byte: u8) {
-        if let Some(out) = &mut self.out {
-            out.push(byte);
-        }
-    }
-
-    /// Writes the comma before an element or key, unless it is the first.
-    fn separate(&mut self) {
-        if let Some(out) = &mut self.out {
-            if !matches!(out.last(), Some(b'[' | b'{')) {
-                out.push(b',');
-            }
-        }
-    }
-
-    /// Writes one scalar as JSON.
-    fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
-        if let Some(out) = &mut self.out {
-            serde_json::to_writer(out, value).expect("writing to a Vec cannot fail");
-        }
-    }
-
-    /// Writes the end of a container, dropping the comma [`Scan::separate`]
-    /// wrote before the element that did not come.
-    fn close(&mut self, byte: u8) {
-        if let Some(out) = &mut self.out {
-            if out.last() == Some(&b',') {
-                out.pop();
-            }
-            out.push(byte);
-        }
-    }
-
-    /// Writes a float. JSON has no infinity or NaN: they are written as the
-    /// YAML text, a string, which a typed `f64` refuses (and the loader
-    /// then reads that item with serde_yaml, as before).
-    fn float(&mut self, v: f64) {
-        if v.is_finite() {
-            self.json(&v);
-        } else if v.is_nan() {
-            self.json(".nan");
-        } else if v > 0.0 {
-            self.json(".inf");
-        } else {
-            self.json("-.inf");
-        }
-    }
-
     /// Records `problem` and returns the error that stops the walk.
     fn fail<E: de::Error>(&mut self, problem: Problem) -> E {
         let error = E::custom(&problem);
@@ -184,9 +112,6 @@ impl Scan {
     }
 
     fn count<E: de::Error>(&mut self) -> Result<(), E> {
-        if self.out.as_ref().is_some_and(|o| o.len() > self.out_limit) {
-            return Err(self.fail(Problem::TooLong(self.out_limit)));
-        }
         match self.nodes_left.checked_sub(1) {
             Some(left) => {
                 self.nodes_left = left;
@@ -219,10 +144,8 @@ impl Node<'_> {
         }
     }
 
-    fn scalar<E: de::Error>(self, write: impl FnOnce(&mut Scan)) -> Result<(), E> {
-        self.state.count()?;
-        write(self.state);
-        Ok(())
+    fn scalar<E: de::Error>(self) -> Result<(), E> {
+        self.state.count()
     }
 
     /// Counts this container and returns the seed for its children, one
@@ -246,35 +169,35 @@ impl<'de> Visitor<'de> for Node<'_> {
         f.write_str("any YAML or JSON value")
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.scalar(|s| s.json(&v))
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.scalar()
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.scalar(|s| s.json(&v))
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.scalar()
     }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<(), E> {
-        self.scalar(|s| s.json(&v))
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        self.scalar()
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.scalar(|s| s.json(&v))
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.scalar()
     }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<(), E> {
-        self.scalar(|s| s.json(&v))
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        self.scalar()
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.scalar(|s| s.float(v))
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.scalar()
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.scalar(|s| s.json(v))
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.scalar()
     }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<(), E> {
-        self.scalar(|s| s.json(v))
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<(), E> {
+        self.scalar()
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.scalar(|s| s.json(&()))
+        self.scalar()
     }
     fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.scalar(|s| s.json(&()))
+        self.scalar()
     }
 
     fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
@@ -287,23 +210,14 @@ impl<'de> Visitor<'de> for Node<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut child = self.enter()?;
-        child.state.punct(b'[');
-        loop {
-            child.state.separate();
-            if seq.next_element_seed(child.reborrow())?.is_none() {
-                break;
-            }
-        }
-        child.state.close(b']');
+        while seq.next_element_seed(child.reborrow())?.is_some() {}
         Ok(())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut child = self.enter()?;
-        child.state.punct(b'{');
         let mut seen = HashSet::new();
         loop {
-            child.state.separate();
             let key = Key {
                 node: child.reborrow(),
                 seen: &mut seen,
@@ -311,19 +225,9 @@ impl<'de> Visitor<'de> for Node<'_> {
             if map.next_key_seed(key)?.is_none() {
                 break;
             }
-            child.state.punct(b':');
             map.next_value_seed(child.reborrow())?;
         }
-        child.state.close(b'}');
         Ok(())
-    }
-
-    /// A YAML tag other than the core schema's (`!name value`) arrives as
-    /// an enum. No OpenAPI field takes one, and JSON has no way to carry
-    /// it, so it is refused where it stands.
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
-        let (tag, _) = data.variant::<String>()?;
-        Err(self.state.fail(Problem::Tag(tag)))
     }
 }
 
@@ -350,7 +254,6 @@ impl Key<'_> {
         if self.seen.contains(key) {
             return Err(self.node.state.fail(Problem::DuplicateKey(key.to_owned())));
         }
-        self.node.state.json(key);
         self.seen.insert(key.to_owned());
         Ok(())
     }
