@@ -11,7 +11,7 @@ use openapiv3::{
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -74,7 +74,7 @@ impl StripeExt {
                 refs.iter()
                     .filter_map(|r| r.get("$ref")?.as_str())
                     .filter_map(|r| r.strip_prefix(SCHEMA_PREFIX))
-                    .map(str::to_owned)
+                    .map(|token| unescape(token).into_owned())
                     .collect()
             })
             .unwrap_or_default();
@@ -248,10 +248,12 @@ impl<'t> Spec<'t> {
         lazy.get(&self.doc, &["paths", path]).map(Some)
     }
 
-    /// The component name a `$ref` string points at, or an error naming `at`.
-    pub fn ref_name<'r>(reference: &'r str, at: &Pointer) -> Result<&'r str, Error> {
+    /// The component name a `$ref` string points at (`~1` read back as
+    /// `/`), or an error naming `at`.
+    pub fn ref_name<'r>(reference: &'r str, at: &Pointer) -> Result<Cow<'r, str>, Error> {
         reference
             .strip_prefix(SCHEMA_PREFIX)
+            .map(unescape)
             .ok_or_else(|| Error::MissingRef {
                 pointer: at.to_string(),
                 target: reference.to_owned(),
@@ -291,7 +293,7 @@ impl<'t> Spec<'t> {
                 pointer: at.to_string(),
                 target: target.to_owned(),
             };
-            let (key, _) = self.schemas.get_key_value(name).ok_or_else(missing)?;
+            let (key, _) = self.schemas.get_key_value(&*name).ok_or_else(missing)?;
             let found = self.component(key)?.ok_or_else(missing)?;
             match found {
                 ReferenceOr::Item(schema) => {
@@ -345,9 +347,9 @@ impl<'t> Spec<'t> {
             target: reference.clone(),
         };
         let prefix = format!("#/components/{section}/");
-        let name = reference.strip_prefix(&prefix).ok_or_else(missing)?;
-        let lazy = components.get(name).ok_or_else(missing)?;
-        let found = lazy.get(&self.doc, &["components", section, name])?;
+        let name = unescape(reference.strip_prefix(&prefix).ok_or_else(missing)?);
+        let lazy = components.get(&*name).ok_or_else(missing)?;
+        let found = lazy.get(&self.doc, &["components", section, &name])?;
         found.as_item().ok_or_else(missing)
     }
 }
@@ -362,7 +364,7 @@ pub fn direct_refs(schema: &Schema, at: &Pointer, out: &mut Vec<(String, Pointer
     };
     for name in StripeExt::of(&schema.schema_data).expansion_resources {
         out.push((
-            format!("{SCHEMA_PREFIX}{name}"),
+            format!("{SCHEMA_PREFIX}{}", escape(&name)),
             at.push("x-expansionResources"),
         ));
     }
@@ -431,4 +433,18 @@ pub fn list_item(schema: &ReferenceOr<Schema>) -> Option<&ReferenceOr<Box<Schema
         (SchemaKind::Type(Type::Array(array)), true) => array.items.as_ref(),
         _ => None,
     }
+}
+
+/// A JSON pointer token as a `$ref` writes it (`a~1b`), read back as the
+/// name it stands for (`a/b`), as RFC 6901 says: `~1` first, then `~0`.
+fn unescape(token: &str) -> Cow<'_, str> {
+    match token.contains('~') {
+        true => Cow::Owned(token.replace("~1", "/").replace("~0", "~")),
+        false => Cow::Borrowed(token),
+    }
+}
+
+/// A component name as a JSON pointer token (`a/b` as `a~1b`).
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }

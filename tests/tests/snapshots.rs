@@ -80,4 +80,5 @@ snapshot_tests!(
     cycle_emptyable,
     cycle_alias,
     cycle_through_alias,
+    escaped_refs,
 );

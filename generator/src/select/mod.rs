@@ -187,12 +187,12 @@ fn closure(
     let mut seen = BTreeSet::new();
     while let Some((reference, at)) = pending.pop() {
         let name = Spec::ref_name(&reference, &at)?;
-        if seen.contains(name) {
+        if seen.contains(&*name) {
             continue;
         }
         let resolved = spec.named_schema(&reference, &at)?;
-        seen.insert(name.to_owned());
-        let name = resolved.name.unwrap_or(name);
+        seen.insert(name.to_string());
+        let name = resolved.name.unwrap_or(&name);
         seen.insert(name.to_owned());
         direct_refs(resolved.schema, &Pointer::schema(name), &mut pending);
     }
@@ -207,10 +207,9 @@ fn add_error_envelope(
 ) -> Result<(), Error> {
     let at = Pointer::schema(&portion.error_schema);
     let Some(error) = spec.component(&portion.error_schema)? else {
-        // A spec without an error schema still converts and emits (the
-        // one-construct test specs have none), but the client runtime
-        // decodes errors as `models::Error`, so its crate does not compile
-        // until the schema is there (`compile_specs` adds it).
+        // A spec without an error schema still converts, so a changelog
+        // can compare it; `generate` refuses it, because the client
+        // runtime decodes every error response as `models::Error`.
         return Ok(());
     };
     let error = spec.schema(error, &at)?;
@@ -221,7 +220,7 @@ fn add_error_envelope(
     for (reference, here) in direct {
         let name = Spec::ref_name(&reference, &here)?;
         spec.named_schema(&reference, &here)?;
-        named.insert(name.to_owned(), here);
+        named.insert(name.into_owned(), here);
     }
     schemas.extend(named.into_keys());
     Ok(())
