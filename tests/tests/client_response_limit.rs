@@ -118,7 +118,7 @@ fn assert_too_large(err: &Error, limit: usize, status: u16, request_id: Option<&
 }
 
 /// Requests a session from a 50 MB streamed body and checks it is refused
-/// early: quickly, after one attempt, with the server far from done.
+/// early: after one attempt, with the server far from done.
 async fn refuses_huge_stream(client_limit: Option<usize>) {
     let (url, written, connections) = streaming_server(session_json(), HUGE);
     let mut builder = builder_for(&url).timeout(Duration::from_secs(30));

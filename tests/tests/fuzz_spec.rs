@@ -177,8 +177,8 @@ fn check(mutations: &[Mutation]) -> Result<(), TestCaseError> {
 
 proptest! {
     // Each case generates the whole portion and parses its files (about
-    // 0.2 s of CPU in a debug build, most of it rustfmt and syn), so 96
-    // cases take some 20 s; set PROPTEST_CASES to explore longer. Failures
+    // 0.2 s of CPU in a debug build when it was measured, most of it the
+    // formatting and syn), so 96 cases take some 20 to 30 s; set PROPTEST_CASES to explore longer. Failures
     // found are kept as regression specs under tests/specs/, not in a seed
     // file, and proptest prints the shrunk list of mutations.
     #![proptest_config(Config {
