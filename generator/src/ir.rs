@@ -26,6 +26,9 @@ pub struct Ir {
     pub operations: Vec<Operation>,
     /// Schemas that fell back to opaque JSON, sorted.
     pub warnings: Vec<Warning>,
+    /// The error envelope every error response decodes as (the portion's
+    /// error schema, its shape checked), if the spec has one.
+    pub error_envelope: Option<TypeId>,
     /// The usage of every type, by index; computed once by [`Ir::new`].
     usage: Vec<Usage>,
 }
@@ -38,12 +41,14 @@ impl Ir {
         types: Vec<TypeEntry>,
         operations: Vec<Operation>,
         warnings: Vec<Warning>,
+        error_envelope: Option<TypeId>,
     ) -> Ir {
         let mut ir = Ir {
             api_version,
             types,
             operations,
             warnings,
+            error_envelope,
             usage: Vec::new(),
         };
         ir.usage = usage::compute(&ir);

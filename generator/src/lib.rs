@@ -72,10 +72,11 @@ pub fn generate(
 /// specs), but a crate needs it: its client decodes every error response
 /// as the envelope, whose shape `convert` has already checked when present.
 fn require_error_envelope(ir: &ir::Ir, portion: &Portion) -> Result<(), Error> {
-    let pointer = spec::Pointer::schema(&portion.error_schema).to_string();
-    match ir.types.iter().any(|t| t.origin == pointer) {
-        true => Ok(()),
-        false => Err(Error::MissingErrorEnvelope { pointer }),
+    match ir.error_envelope {
+        Some(_) => Ok(()),
+        None => Err(Error::MissingErrorEnvelope {
+            pointer: spec::Pointer::schema(&portion.error_schema).to_string(),
+        }),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::spec::Pointer;
 use crate::Error;
 
 /// The Rust names the runtime uses for the envelope and its `error` object.
-pub(crate) const ENVELOPE: &str = "Error";
+const ENVELOPE: &str = "Error";
 const ERROR_OBJECT: &str = "ApiErrors";
 
 /// Optional string fields of the error object that the runtime prints.

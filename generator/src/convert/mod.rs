@@ -6,7 +6,7 @@
 //! at, even inside a cycle. Cycles get their `Box` afterwards (`cycles.rs`).
 
 mod cycles;
-pub(crate) mod error_envelope;
+mod error_envelope;
 mod events;
 mod operation;
 mod route;
@@ -41,7 +41,8 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     let mut warnings = cx.warnings;
     let mut types = finish(cx.types, &cx.aliases, &mut warnings)?;
     warnings.extend(cycles::break_cycles(&mut types, &cx.aliases));
-    if let Some(&id) = cx.by_schema.get(&portion.error_schema) {
+    let error_envelope = cx.by_schema.get(&portion.error_schema).copied();
+    if let Some(id) = error_envelope {
         error_envelope::check(&types, &portion.error_schema, id)?;
     }
     warnings.sort();
@@ -51,6 +52,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
         types,
         operations,
         warnings,
+        error_envelope,
     ))
 }
 

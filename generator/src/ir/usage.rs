@@ -5,7 +5,6 @@
 //! fact, so it is computed here once.
 
 use super::{Ir, Response, TypeId, TypeKind};
-use crate::convert::error_envelope::ENVELOPE as ERROR_ENVELOPE;
 
 /// The sides of the API a type is on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -48,11 +47,7 @@ pub(super) fn compute(ir: &Ir) -> Vec<Usage> {
         let resource = matches!(kind, TypeKind::Struct(s) if s.resource.is_some());
         // Event objects arrive in webhooks, and the runtime decodes every
         // error response as the envelope, even where a request holds one too.
-        let always = match kind {
-            TypeKind::EventPayload(_) => true,
-            TypeKind::Struct(s) => s.name == ERROR_ENVELOPE,
-            _ => false,
-        };
+        let always = matches!(kind, TypeKind::EventPayload(_)) || ir.error_envelope == Some(*id);
         resource || always || (ir.name(*id).is_some() && !request[id.0])
     });
     let response = reachable(ir, responses.chain(received));
