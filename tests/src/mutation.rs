@@ -283,19 +283,20 @@ fn rename_schema(doc: &mut Value, index: usize, to: &str) {
     if from == to || all.contains_key(to) {
         return;
     }
-    // Keep the schema's place, so only its name changes.
-    let renamed: Mapping = std::mem::take(all)
+    rename_key(all, &from, to);
+    retarget(doc, &from, to, usize::MAX);
+}
+
+/// Renames the key `from` of `map` to `to` in its place, so only the
+/// name changes, not the order.
+fn rename_key(map: &mut Mapping, from: &str, to: &str) {
+    *map = std::mem::take(map)
         .into_iter()
-        .map(|(k, v)| {
-            if k.as_str() == Some(&from) {
-                (to.into(), v)
-            } else {
-                (k, v)
-            }
+        .map(|(k, v)| match k.as_str() == Some(from) {
+            true => (to.into(), v),
+            false => (k, v),
         })
         .collect();
-    *all = renamed;
-    retarget(doc, &from, to, usize::MAX);
 }
 
 /// Points up to `limit` `$ref`s to `from` at `to` instead, in document order.
@@ -343,16 +344,7 @@ fn rename_property(doc: &mut Value, node: usize, property: usize, to: &str) {
             if from == to || props.contains_key(to) {
                 return;
             }
-            *props = std::mem::take(props)
-                .into_iter()
-                .map(|(k, v)| {
-                    if k.as_str() == Some(&from) {
-                        (to.into(), v)
-                    } else {
-                        (k, v)
-                    }
-                })
-                .collect();
+            rename_key(props, &from, to);
             for r in v
                 .get_mut("required")
                 .and_then(Value::as_sequence_mut)

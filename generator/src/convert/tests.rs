@@ -1,8 +1,20 @@
 //! Conversion corner cases on tiny specs, checked against what the spec
 //! says, read by hand.
 
-use crate::ir::TypeKind;
+use crate::ir::{Field, Ir, TypeKind};
 use crate::Portion;
+
+/// The field `wire_name` of the resource struct `Node` both specs define.
+fn node_field<'a>(ir: &'a Ir, wire_name: &str) -> &'a Field {
+    let node = ir.ids().find(|id| ir.name(*id) == Some("Node")).unwrap();
+    let TypeKind::Struct(def) = &ir.get(node).kind else {
+        panic!("Node is not a struct")
+    };
+    def.fields
+        .iter()
+        .find(|f| f.wire_name == wire_name)
+        .unwrap()
+}
 
 /// `node_ref` is only a (nullable-style) reference to `test.node`, which
 /// holds a `node_ref`. Converting the resource first reaches `node_ref`
@@ -40,11 +52,7 @@ components:
 fn a_reference_to_a_schema_still_in_progress_takes_its_shape_when_done() {
     let portion = Portion::namespace("test");
     let ir = crate::build_ir(ALIAS_OF_A_CONTAINER, "alias.yaml", &portion).unwrap();
-    let node = ir.ids().find(|id| ir.name(*id) == Some("Node")).unwrap();
-    let TypeKind::Struct(def) = &ir.get(node).kind else {
-        panic!("Node is not a struct")
-    };
-    let parent = def.fields.iter().find(|f| f.wire_name == "parent").unwrap();
+    let parent = node_field(&ir, "parent");
     assert_eq!(ir.name(parent.ty), Some("Node"));
     assert!(parent.boxed, "a node holds its parent node by value");
     assert!(ir.warnings.is_empty(), "{:?}", ir.warnings);
@@ -76,15 +84,7 @@ components:
 fn a_schema_that_is_an_array_of_itself_is_json_with_a_warning() {
     let portion = Portion::namespace("test");
     let ir = crate::build_ir(ARRAY_OF_ITSELF, "tree.yaml", &portion).unwrap();
-    let node = ir.ids().find(|id| ir.name(*id) == Some("Node")).unwrap();
-    let TypeKind::Struct(def) = &ir.get(node).kind else {
-        panic!("Node is not a struct")
-    };
-    let children = def
-        .fields
-        .iter()
-        .find(|f| f.wire_name == "children")
-        .unwrap();
+    let children = node_field(&ir, "children");
     assert_eq!(ir.get(children.ty).kind, TypeKind::Json);
     let pointers: Vec<&str> = ir.warnings.iter().map(|w| w.pointer.as_str()).collect();
     assert_eq!(pointers, ["#/components/schemas/tree"]);
