@@ -18,20 +18,20 @@ use crate::ir::{Edge, TypeEntry, TypeId, TypeKind};
 use crate::Warning;
 
 /// Makes every recursive type finite: replaces the cycles described above
-/// with JSON, then boxes the struct fields that close a cycle. `aliases`
+/// with JSON, then boxes the struct fields that close a cycle. `targets`
 /// are the component schemas that copy another type's kind (see
-/// `Converter::named`); they are copied again as the types they copy change.
-pub(super) fn break_cycles(types: &mut [TypeEntry], aliases: &[(TypeId, TypeId)]) -> Vec<Warning> {
-    let targets = alias_targets(types.len(), aliases);
-    copy_aliases(types, &targets);
+/// `Converter::named`), each with the end of its chain ([`alias_targets`]);
+/// they are copied again as the types they copy change.
+pub(super) fn break_cycles(types: &mut [TypeEntry], targets: &[(TypeId, TypeId)]) -> Vec<Warning> {
+    copy_aliases(types, targets);
     let mut warnings = Vec::new();
     let unproductive = "its own value, with no struct or collection";
     warnings.extend(to_json(types, same_value, unproductive));
     let unnameable = "itself only wrapped, which no Rust type can name";
     warnings.extend(to_json(types, inline, unnameable));
-    copy_aliases(types, &targets);
-    box_fields(types, &targets);
-    copy_aliases(types, &targets);
+    copy_aliases(types, targets);
+    box_fields(types, targets);
+    copy_aliases(types, targets);
     warnings
 }
 
@@ -61,7 +61,7 @@ fn box_fields(types: &mut [TypeEntry], aliases: &[(TypeId, TypeId)]) {
 
 /// Every alias with the type at the end of its chain of aliases (a chain
 /// that loops ends where it started looping).
-fn alias_targets(count: usize, aliases: &[(TypeId, TypeId)]) -> Vec<(TypeId, TypeId)> {
+pub(super) fn alias_targets(count: usize, aliases: &[(TypeId, TypeId)]) -> Vec<(TypeId, TypeId)> {
     let mut next = vec![None; count];
     for (alias, target) in aliases {
         next[alias.0] = Some(*target);

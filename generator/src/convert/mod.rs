@@ -39,8 +39,9 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     }
     cx.events()?;
     let mut warnings = cx.warnings;
-    let mut types = finish(cx.types, &cx.aliases, &mut warnings)?;
-    warnings.extend(cycles::break_cycles(&mut types, &cx.aliases));
+    let targets = cycles::alias_targets(cx.types.len(), &cx.aliases);
+    let mut types = finish(cx.types, &targets, &mut warnings)?;
+    warnings.extend(cycles::break_cycles(&mut types, &targets));
     let error_envelope = cx.by_schema.get(&portion.error_schema).copied();
     if let Some(id) = error_envelope {
         error_envelope::check(&types, &portion.error_schema, id)?;
@@ -72,35 +73,21 @@ struct Draft {
 /// rather than a silent hole in the IR.
 fn finish(
     drafts: Vec<Draft>,
-    aliases: &[(TypeId, TypeId)],
+    targets: &[(TypeId, TypeId)],
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<TypeEntry>, Error> {
-    let mut target = vec![None; drafts.len()];
-    for (alias, to) in aliases {
-        target[alias.0] = Some(*to);
+    // For each alias: the kind at the end of its chain, if that end was converted.
+    let mut alias_end: Vec<Option<Option<TypeKind>>> = vec![None; drafts.len()];
+    for &(alias, end) in targets {
+        alias_end[alias.0] = Some(drafts[end.0].kind.clone());
     }
-    // Following at most one step per alias ends any chain, looping or not.
-    let end_of_chain = |start: usize| {
-        let mut at = start;
-        for _ in 0..=aliases.len() {
-            if let Some(kind) = &drafts[at].kind {
-                return Some(kind.clone());
-            }
-            at = target[at]?.0;
-        }
-        None
-    };
-    let copied: Vec<Option<TypeKind>> = (0..drafts.len())
-        .map(|i| drafts[i].kind.is_none().then(|| end_of_chain(i)).flatten())
-        .collect();
     drafts
         .into_iter()
-        .zip(copied)
-        .enumerate()
+        .zip(alias_end)
         .map(
-            |(i, (Draft { origin, kind }, copied))| match kind.or(copied) {
-                Some(kind) => Ok(TypeEntry { origin, kind }),
-                None if target[i].is_some() => {
+            |(Draft { origin, kind }, alias_end)| match (kind, alias_end) {
+                (Some(kind), _) | (None, Some(Some(kind))) => Ok(TypeEntry { origin, kind }),
+                (None, Some(None)) => {
                     warnings.push(Warning {
                         pointer: origin.clone(),
                         reason: "schema that is only a reference to itself".to_owned(),
@@ -110,7 +97,7 @@ fn finish(
                         kind: TypeKind::Json,
                     })
                 }
-                None => Err(Error::Unsupported {
+                (None, None) => Err(Error::Unsupported {
                     pointer: origin,
                     reason: "internal error: the schema was never converted".to_owned(),
                 }),
