@@ -476,6 +476,26 @@ mod tests {
         serde_yaml::from_str::<Value>(text).ok()
     }
 
+    /// Whether the transcoder's JSON reads as serde_yaml's: equal, except
+    /// that a non-finite float, which the transcoder writes as its YAML text
+    /// (`.inf`, `-.inf`, `.nan`), is `null` in serde_json's reading of
+    /// serde_yaml (a JSON number cannot hold it).
+    fn same_reading(ours: &Value, reference: &Value) -> bool {
+        match (ours, reference) {
+            (Value::String(s), Value::Null) => matches!(s.as_str(), ".inf" | "-.inf" | ".nan"),
+            (Value::Array(a), Value::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_reading(x, y))
+            }
+            (Value::Object(a), Value::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|((k, x), (l, y))| k == l && same_reading(x, y))
+            }
+            _ => ours == reference,
+        }
+    }
+
     fn transcoded(text: &str) -> Option<Value> {
         let json = transcode(text).ok()?;
         Some(serde_json::from_str(&json).expect("the transcoder writes JSON"))
@@ -774,6 +794,22 @@ mod tests {
         ])
     }
 
+    /// Found by `any_yaml_is_json_or_a_located_refusal`: a non-finite
+    /// float is written as its YAML text, where serde_json's reading of
+    /// serde_yaml has `null`.
+    #[test]
+    fn a_non_finite_float_is_its_yaml_text() {
+        let text = "!t : .inf";
+        let ours = transcoded(text).unwrap();
+        assert_eq!(ours, serde_json::json!({"": ".inf"}));
+        assert_eq!(reference(text), Some(serde_json::json!({"": null})));
+        assert!(same_reading(&ours, &reference(text).unwrap()));
+        assert!(!same_reading(
+            &serde_json::json!({"": "inf"}),
+            &reference(text).unwrap()
+        ));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -788,7 +824,11 @@ mod tests {
                     let value: Value = serde_json::from_str(&json).unwrap();
                     let plain = !text.contains('&') && !text.contains("? ");
                     if plain && value.is_object() {
-                        prop_assert_eq!(Some(value), reference(&text), "{:?}", text);
+                        let expected = reference(&text);
+                        prop_assert!(
+                            expected.as_ref().is_some_and(|r| same_reading(&value, r)),
+                            "{:?}: {:?} against {:?}", text, value, expected
+                        );
                     }
                 }
                 // serde_yaml refuses it too, unless for a key it lets
