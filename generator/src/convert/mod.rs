@@ -29,7 +29,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     for name in cx.resource_schemas() {
         cx.named(&name, None)?;
     }
-    let operations = selection
+    let mut operations = selection
         .operations
         .iter()
         .map(|(path, method, op)| cx.operation(path, *method, op))
@@ -37,7 +37,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     for name in &selection.schemas {
         cx.named(name, None)?;
     }
-    cx.events()?;
+    let events = cx.events(&mut operations)?;
     let mut warnings = cx.warnings;
     let targets = cycles::alias_targets(cx.types.len(), &cx.aliases);
     let mut types = finish(cx.types, &targets, &mut warnings)?;
@@ -54,6 +54,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
         operations,
         warnings,
         error_envelope,
+        events,
     ))
 }
 
