@@ -132,7 +132,8 @@ impl Converter<'_> {
         let mut def = def.clone();
         let origin = at.push("properties").push(DATA_FIELD).to_string();
         let name = naming::event_data(envelope_name);
-        def.name = self.claim(&name, &origin, naming::Kind::Object, false)?;
+        // A name of the generator's making: it steps aside (`EventDataObject`).
+        def.name = self.claim(&name, &origin, naming::Kind::Object, true)?;
         let copy = self.push(origin, TypeKind::Struct(def));
         self.set_field_type(envelope, DATA_FIELD, copy);
         Ok(copy)
