@@ -15,6 +15,7 @@ use std::ops::Range;
 
 mod libyaml;
 mod locate;
+mod long_descriptions;
 mod scan;
 mod yaml_flow;
 mod yaml_json;
@@ -156,14 +157,15 @@ impl<'t> Document<'t> {
     }
 
     /// Deserializes the value at `range` of the JSON text, which lies at
-    /// `path` (keys from the root) in the document.
+    /// `path` (keys from the root) in the document, its descriptions too
+    /// long to keep cut first (`long_descriptions`).
     pub(crate) fn typed<T: DeserializeOwned>(
         &self,
         range: Range<usize>,
         path: &[&str],
     ) -> Result<T, Error> {
         let json: &str = &self.json;
-        let e = match serde_json::from_str(&json[range]) {
+        let e = match serde_json::from_str(&long_descriptions::cut(&json[range])) {
             Ok(value) => return Ok(value),
             Err(e) => e,
         };
