@@ -18,7 +18,7 @@
 
 use super::{Converter, Shape};
 use crate::ir::{
-    EnumDef, EventPayloadDef, EventVariant, Events, Operation, Primitive, Response, TypeId,
+    Edge, EnumDef, EventPayloadDef, EventVariant, Events, Operation, Primitive, Response, TypeId,
     TypeKind, Variant,
 };
 use crate::naming;
@@ -148,10 +148,8 @@ impl Converter<'_> {
                 return false;
             };
             kind.children().any(|child| {
-                let the_data_field = matches!(
-                    child.edge,
-                    crate::ir::Edge::Field(f) if f.wire_name == DATA_FIELD
-                ) && TypeId(index) == envelope;
+                let the_data_field = TypeId(index) == envelope
+                    && matches!(child.edge, Edge::Field(f) if f.wire_name == DATA_FIELD);
                 child.ty == data && !the_data_field
             })
         });
