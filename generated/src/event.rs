@@ -32,9 +32,9 @@ pub struct ListEvents {
     starting_after: Option<crate::ids::EventId>,
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    type_: Option<String>,
+    type_: Option<crate::models::EventType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    types: Option<Vec<String>>,
+    types: Option<Vec<crate::models::EventType>>,
     #[serde(skip)]
     extra_params: crate::extra_params::ExtraParams,
 }
@@ -92,18 +92,16 @@ impl ListEvents {
         self
     }
     /// A string containing a specific event name, or group of events using * as a wildcard. The list will be filtered to include only events with a matching event property.
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
-        self.type_ = Some(value.into());
+    pub fn type_(mut self, value: crate::models::EventType) -> Self {
+        self.type_ = Some(value);
         self
     }
     /// An array of up to 20 strings containing specific event names. The list will be filtered to include only events with a matching event property. You may pass either `type` or `types`, but not both.
-    pub fn types<I: IntoIterator<Item = S>, S: Into<String>>(
+    pub fn types<I: IntoIterator<Item = crate::models::EventType>>(
         mut self,
         values: I,
     ) -> Self {
-        self.types
-            .get_or_insert_with(Vec::new)
-            .extend(values.into_iter().map(Into::into));
+        self.types.get_or_insert_with(Vec::new).extend(values);
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.

@@ -31,7 +31,9 @@ pub mod verification_report;
 pub mod verification_session;
 pub use runtime::*;
 pub use ids::{EventId, VerificationReportId, VerificationSessionId};
-pub use models::{Event, EventPayload, VerificationReport, VerificationSession};
+pub use models::{
+    Event, EventPayload, EventType, VerificationReport, VerificationSession,
+};
 /// The Stripe API version this crate was generated for, sent as `Stripe-Version`.
 pub const API_VERSION: &str = "2023-08-16";
 /// The release of Stripe's OpenAPI spec this crate was generated from.

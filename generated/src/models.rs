@@ -821,28 +821,26 @@ pub enum EventPayload {
 }
 impl EventPayload {
     /// The event type this object was delivered with
-    /// (`identity.verification_session.verified`).
-    pub fn event_type(&self) -> &str {
+    /// (`identity.verification_session.verified`); its `as_str` is the type as sent.
+    pub fn event_type(&self) -> EventType {
         match self {
             Self::VerificationSessionCanceled(_) => {
-                "identity.verification_session.canceled"
+                EventType::VerificationSessionCanceled
             }
-            Self::VerificationSessionCreated(_) => {
-                "identity.verification_session.created"
-            }
+            Self::VerificationSessionCreated(_) => EventType::VerificationSessionCreated,
             Self::VerificationSessionProcessing(_) => {
-                "identity.verification_session.processing"
+                EventType::VerificationSessionProcessing
             }
             Self::VerificationSessionRedacted(_) => {
-                "identity.verification_session.redacted"
+                EventType::VerificationSessionRedacted
             }
             Self::VerificationSessionRequiresInput(_) => {
-                "identity.verification_session.requires_input"
+                EventType::VerificationSessionRequiresInput
             }
             Self::VerificationSessionVerified(_) => {
-                "identity.verification_session.verified"
+                EventType::VerificationSessionVerified
             }
-            Self::Unknown { type_, .. } => type_,
+            Self::Unknown { type_, .. } => EventType::from(type_.as_str()),
         }
     }
     /// Decodes `data.object` as the type `event_type` carries.
@@ -1209,6 +1207,89 @@ impl crate::Webhook {
         now: i64,
     ) -> Result<Event, crate::WebhookError> {
         self.construct_at(payload, signature_header, now)
+    }
+}
+/// The type of an [`Event`]: one variant per event type this crate knows, as [`EventPayload::event_type`] returns it and the events API filters by it.
+///
+/// Any other type (a newer one, or one of another part of Stripe's API) is `EventType::Unknown`, made by `EventType::from("...")`, as is a wildcard for the `type` filter (`EventType::from("identity.verification_session.*")`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventType {
+    /// `identity.verification_session.canceled`
+    VerificationSessionCanceled,
+    /// `identity.verification_session.created`
+    VerificationSessionCreated,
+    /// `identity.verification_session.processing`
+    VerificationSessionProcessing,
+    /// `identity.verification_session.redacted`
+    VerificationSessionRedacted,
+    /// `identity.verification_session.requires_input`
+    VerificationSessionRequiresInput,
+    /// `identity.verification_session.verified`
+    VerificationSessionVerified,
+    /// A value this version of the crate does not know; the string is kept as sent.
+    Unknown(String),
+}
+impl EventType {
+    /// The value as Stripe writes it on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VerificationSessionCanceled => "identity.verification_session.canceled",
+            Self::VerificationSessionCreated => "identity.verification_session.created",
+            Self::VerificationSessionProcessing => {
+                "identity.verification_session.processing"
+            }
+            Self::VerificationSessionRedacted => "identity.verification_session.redacted",
+            Self::VerificationSessionRequiresInput => {
+                "identity.verification_session.requires_input"
+            }
+            Self::VerificationSessionVerified => "identity.verification_session.verified",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+impl From<&str> for EventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "identity.verification_session.canceled" => Self::VerificationSessionCanceled,
+            "identity.verification_session.created" => Self::VerificationSessionCreated,
+            "identity.verification_session.processing" => {
+                Self::VerificationSessionProcessing
+            }
+            "identity.verification_session.redacted" => Self::VerificationSessionRedacted,
+            "identity.verification_session.requires_input" => {
+                Self::VerificationSessionRequiresInput
+            }
+            "identity.verification_session.verified" => Self::VerificationSessionVerified,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+impl std::str::FromStr for EventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for EventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for EventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
     }
 }
 /// One of the shapes `ListEventsCreated` can take.

@@ -9,12 +9,96 @@
 //! way, however malformed: the steps below slice strings only next to an
 //! ASCII character, and each is linear in the text except the search for
 //! a closing run of backticks, `n √n` at worst.
+//!
+//! A description is kept to [`MAX_DOC`] bytes of rendered Markdown: a
+//! longer one is cut, and only the part kept is ever converted, so a huge
+//! description costs no more than its own text in the spec (see [`render`]).
 
 const STRIPE_SITE: &str = "https://stripe.com";
+
+/// The most rendered Markdown one description keeps, in bytes (64 KiB):
+/// Stripe's longest is under 3 KiB, and a doc longer than this is not read,
+/// only copied through tokens, parsing and printing.
+pub const MAX_DOC: usize = 64 * 1024;
+
+/// The paragraph a description cut to [`MAX_DOC`] ends with: plain text,
+/// which no Markdown before it can turn into anything else.
+pub const CUT_NOTE: &str = "(Cut short: this description is longer than the 64 KiB \
+    the generator keeps; the spec has the rest.)";
+
+/// One description as rustdoc Markdown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doc {
+    /// The Markdown, `None` for an empty description.
+    pub text: Option<String>,
+    /// Whether the description was cut to [`MAX_DOC`] (the text then ends
+    /// with [`CUT_NOTE`]).
+    pub cut: bool,
+}
 
 /// Converts one description to rustdoc-safe Markdown. Returns `None` for an
 /// empty description so callers can fall back to a sentence of their own.
 pub fn markdown(description: &str) -> Option<String> {
+    render(description).text
+}
+
+/// Converts one description to rustdoc-safe Markdown of at most
+/// [`MAX_DOC`] bytes, plus [`CUT_NOTE`] when it had to be cut.
+///
+/// A cut takes a prefix of the description's text, never more than
+/// [`MAX_DOC`] bytes and ending on a character boundary (at the end of a
+/// paragraph, a line or a word when one is in the prefix's last quarter),
+/// and converts only that prefix, as it would any text: a code span, link
+/// or tag the cut leaves open is escaped like any unmatched one, so the cut
+/// can break no Markdown in a way rustdoc warns about. Escaping may make
+/// the Markdown longer than its text; then a shorter prefix is taken, each
+/// at least an eighth shorter, so a cut converts a few prefixes at most.
+pub fn render(description: &str) -> Doc {
+    render_within(description, MAX_DOC)
+}
+
+/// [`render`] with `max` in place of [`MAX_DOC`].
+fn render_within(description: &str, max: usize) -> Doc {
+    let mut end = match description.len() > max {
+        true => cut_point(description, max),
+        false => description.len(),
+    };
+    loop {
+        let text = convert(&description[..end]);
+        let len = text.as_ref().map_or(0, String::len);
+        if len <= max {
+            let cut = end < description.len();
+            let text = match (text, cut) {
+                (text, false) => text,
+                (Some(text), true) => Some(format!("{text}\n\n{CUT_NOTE}")),
+                (None, true) => Some(CUT_NOTE.to_owned()),
+            };
+            return Doc { text, cut };
+        }
+        // Proportionally shorter, and at least an eighth shorter.
+        let shorter = (end - end.div_ceil(8)).min(end * max / len);
+        end = cut_point(description, shorter);
+    }
+}
+
+/// Where to cut `text` to at most `max` bytes: the end of the last
+/// paragraph, else line, else word, in the last quarter of what fits,
+/// else the last character boundary that fits.
+fn cut_point(text: &str, max: usize) -> usize {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    let floor = end - end / 4;
+    ["\n\n", "\n", " "]
+        .iter()
+        .find_map(|sep| head.rfind(sep).filter(|&at| at >= floor && at > 0))
+        .unwrap_or(end)
+}
+
+/// The conversion itself, of any length.
+fn convert(description: &str) -> Option<String> {
     let text = plain_characters(description);
     let text = html_to_markdown(&text);
     let text = text.replace("](/", &format!("]({STRIPE_SITE}/"));
@@ -430,7 +514,62 @@ fn link_destination(unit: &str, at: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::markdown;
+    use super::{markdown, render, render_within, CUT_NOTE, MAX_DOC};
+
+    #[test]
+    fn a_description_over_the_limit_is_cut_at_a_paragraph_with_the_note() {
+        let paragraph = "A `status` of [the session](/docs/x), <code>verified</code>.\n\n";
+        let text = paragraph.repeat(MAX_DOC / paragraph.len() + 10);
+        let doc = render(&text);
+        assert!(doc.cut);
+        let doc = doc.text.unwrap();
+        let kept = doc.strip_suffix(&format!("\n\n{CUT_NOTE}")).unwrap();
+        assert!(kept.len() <= MAX_DOC, "{}", kept.len());
+        // Cut between paragraphs: the last one kept is whole.
+        assert!(
+            kept.ends_with("[the session](https://stripe.com/docs/x), `verified`."),
+            "{}",
+            &kept[kept.len() - 80..]
+        );
+        assert_eq!(problems(&doc), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_description_within_the_limit_is_whole() {
+        let text = "x".repeat(MAX_DOC);
+        let doc = render(&text);
+        assert!(!doc.cut);
+        assert_eq!(doc.text.unwrap(), text);
+    }
+
+    /// Escaping can make the Markdown longer than the text (`<` is `&lt;`):
+    /// text under the limit whose Markdown is over it is cut too.
+    #[test]
+    fn markdown_longer_than_the_limit_is_cut_though_its_text_is_not() {
+        let text = "< ".repeat(MAX_DOC / 4);
+        assert!(text.len() < MAX_DOC);
+        let doc = render(&text);
+        assert!(doc.cut);
+        let doc = doc.text.unwrap();
+        let kept = doc.strip_suffix(&format!("\n\n{CUT_NOTE}")).unwrap();
+        assert!(
+            kept.len() <= MAX_DOC && kept.len() > MAX_DOC / 2,
+            "{}",
+            kept.len()
+        );
+        assert!(kept.ends_with("&lt;"), "{}", &kept[kept.len() - 20..]);
+    }
+
+    /// One long line of multibyte text with no blank to cut at: cut at a
+    /// character boundary.
+    #[test]
+    fn a_cut_without_a_blank_falls_between_characters() {
+        let text = "é€😀".repeat(MAX_DOC);
+        let doc = render(&text).text.unwrap();
+        let kept = doc.strip_suffix(&format!("\n\n{CUT_NOTE}")).unwrap();
+        assert!(text.starts_with(kept));
+        assert!(kept.len() > MAX_DOC - 4 && kept.len() <= MAX_DOC);
+    }
 
     #[test]
     fn html_paragraphs_code_and_links() {
@@ -635,7 +774,7 @@ mod tests {
     }
 
     mod fuzz {
-        use super::{markdown, problems};
+        use super::{markdown, problems, render_within, CUT_NOTE};
         use proptest::prelude::*;
 
         /// Characters and fragments each step of `markdown` treats specially.
@@ -708,6 +847,29 @@ mod tests {
                 let text = parts.concat();
                 let doc = markdown(&text).unwrap_or_default();
                 prop_assert_eq!(problems(&doc), Vec::<String>::new(), "from {:?}: {:?}", text, doc);
+            }
+
+            /// Cut at any length (small limits stand for `MAX_DOC`), the
+            /// Markdown stays within the limit and rustdoc-safe: the cut
+            /// never leaves a code span, link or tag open.
+            #[test]
+            fn cut_anywhere_hostile_fragments_stay_rustdoc_safe(
+                parts in prop::collection::vec(fragment(), 0..50),
+                max in 0usize..300,
+            ) {
+                let text = parts.concat();
+                let doc = render_within(&text, max);
+                let rendered = doc.text.clone().unwrap_or_default();
+                let kept = match rendered.strip_suffix(CUT_NOTE) {
+                    Some(kept) if doc.cut => kept.trim_end_matches('\n'),
+                    _ => {
+                        prop_assert!(!doc.cut);
+                        prop_assert_eq!(&doc.text, &markdown(&text));
+                        &rendered
+                    }
+                };
+                prop_assert!(kept.len() <= max, "{} > {}", kept.len(), max);
+                prop_assert_eq!(problems(&rendered), Vec::<String>::new(), "from {:?}: {:?}", text, rendered);
             }
 
             #[test]

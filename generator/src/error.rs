@@ -66,7 +66,10 @@ impl Error {
         }
     }
 
-    pub(crate) fn unsupported(pointer: &crate::spec::Pointer, reason: impl Into<String>) -> Self {
+    pub(crate) fn unsupported(
+        pointer: &crate::pointer::Pointer,
+        reason: impl Into<String>,
+    ) -> Self {
         Error::Unsupported {
             pointer: pointer.to_string(),
             reason: reason.into(),

@@ -29,6 +29,9 @@ pub struct Ir {
     /// The error envelope every error response decodes as (the portion's
     /// error schema, its shape checked), if the spec has one.
     pub error_envelope: Option<TypeId>,
+    /// The portion's webhook events, if it has event types and the spec an
+    /// event envelope.
+    pub events: Option<Events>,
     /// The usage of every type, by index; computed once by [`Ir::new`].
     usage: Vec<Usage>,
 }
@@ -42,6 +45,7 @@ impl Ir {
         operations: Vec<Operation>,
         warnings: Vec<Warning>,
         error_envelope: Option<TypeId>,
+        events: Option<Events>,
     ) -> Ir {
         let mut ir = Ir {
             api_version,
@@ -49,6 +53,7 @@ impl Ir {
             operations,
             warnings,
             error_envelope,
+            events,
             usage: Vec::new(),
         };
         ir.usage = usage::compute(&ir);
@@ -87,6 +92,16 @@ impl Ir {
     /// The entry behind an id.
     pub fn get(&self, id: TypeId) -> &TypeEntry {
         &self.types[id.0]
+    }
+
+    /// Each event type of the portion with the object it carries, sorted by
+    /// event type; empty for a portion without events.
+    pub fn event_types(&self) -> &[EventVariant] {
+        let payload = self.events.as_ref().map(|e| &self.get(e.payload).kind);
+        match payload {
+            Some(TypeKind::EventPayload(p)) => &p.variants,
+            _ => &[],
+        }
     }
 
     /// The Rust name of a named type, `None` for anonymous shapes.
@@ -215,19 +230,46 @@ pub struct IdDef {
     pub prefix: String,
 }
 
+/// Where a portion's webhook events are in the arena, set by `convert`
+/// (`convert/events.rs`). An event is the envelope (`Event`), whose `data`
+/// struct holds in `object` the payload, which the envelope's `type`
+/// decides. Both structs are decoded together by a `Deserialize` of their
+/// own (the envelope's), so `data` is used nowhere else: `convert` gives
+/// the envelope its own copy of a data schema that other types also use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Events {
+    /// The envelope struct (`Event`), whose `type` field selects the payload's variant.
+    pub envelope: TypeId,
+    /// The struct of the envelope's `data` field, whose `object` field holds the payload.
+    pub data: TypeId,
+    /// The payload ([`TypeKind::EventPayload`], `EventPayload`): a variant
+    /// per event type, each with the object it carries (see [`Ir::event_types`]).
+    pub payload: TypeId,
+    /// The string enum of the event types ([`TypeKind::Enum`], `EventType`),
+    /// its variants named like the payload's. The events API's `type` and
+    /// `types` filters take it.
+    pub event_type: TypeId,
+}
+
+impl Events {
+    /// Whether `id` is one of the two structs the envelope's own
+    /// `Deserialize` decodes (the envelope and its `data`).
+    pub fn decodes_together(&self, id: TypeId) -> bool {
+        id == self.envelope || id == self.data
+    }
+}
+
 /// The object of a webhook event (`data.object`), decoded by the event's
 /// `type`: a variant per event type of the portion, and a catch-all that
-/// keeps any other type with its raw JSON.
+/// keeps any other type with its raw JSON. Where its envelope is, is in
+/// [`Ir::events`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventPayloadDef {
     pub name: String,
+    /// One per event type, sorted by event type.
     pub variants: Vec<EventVariant>,
     /// Name of the variant that keeps event types the spec does not list.
     pub catch_all: String,
-    /// The envelope struct (`Event`), whose `type` field selects the variant.
-    pub envelope: TypeId,
-    /// The struct whose `object` field holds the payload (`data`).
-    pub data: TypeId,
 }
 
 /// One event type and the resource it carries.

@@ -2,8 +2,10 @@
 //!
 //! The pipeline is load -> select -> IR -> emit:
 //!
-//! * [`load`] indexes YAML or JSON text into a [`spec::Spec`] that types the
-//!   parts it is asked for into `openapiv3`, with file:line:col errors;
+//! * [`load`] reads YAML or JSON text into JSON text, refusing what no spec
+//!   is with file:line:col errors, and [`spec::parse_spec`] indexes that
+//!   into a [`spec::Spec`] that types the parts it is asked for into
+//!   `openapiv3` (locating their errors through `load` in turn);
 //! * [`select`] picks a [`Portion`] of the API (operations under a path
 //!   prefix, schemas in a namespace, and what they reference);
 //! * [`convert`] turns the selection into the [`ir::Ir`], plain data;
@@ -24,6 +26,7 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod output;
+pub mod pointer;
 mod portion;
 pub mod select;
 pub mod sensitivity;
@@ -47,7 +50,7 @@ pub struct Generated {
 pub fn build_ir(text: &str, file: &str, portion: &Portion) -> Result<ir::Ir, Error> {
     // Parsing and conversion recurse as deep as the spec nests.
     stack::on_large_stack(|| {
-        let spec = load::parse_on_this_stack(text, file)?;
+        let spec = spec::parse_on_this_stack(text, file)?;
         let selection = select::select(&spec, portion)?;
         convert::convert(&spec, portion, &selection)
     })

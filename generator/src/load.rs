@@ -1,8 +1,9 @@
-//! Loading a spec file: YAML or JSON text into a [`Spec`] that types its
-//! schemas and path items into `openapiv3` only when they are first used,
-//! with parse errors that carry the file, line and column.
+//! Loading a spec file: YAML or JSON text into a [`Document`], JSON text
+//! whose parts `spec::Spec` types into `openapiv3` only when they are first
+//! used, with parse errors that carry the file, line and column. This
+//! module names nothing of `spec`, which builds on it.
 
-use crate::spec::{Pointer, Spec};
+use crate::pointer::Pointer;
 use crate::Error;
 use indexmap::IndexMap;
 use scan::Problem;
@@ -14,6 +15,7 @@ use std::ops::Range;
 
 mod libyaml;
 mod locate;
+mod long_descriptions;
 mod scan;
 mod yaml_flow;
 mod yaml_json;
@@ -22,31 +24,23 @@ mod yaml_scalar;
 pub use scan::{MAX_DEPTH, MIN_NODE_BUDGET};
 pub use yaml_flow::MAX_FLOW_DEPTH;
 
-/// Parses spec text. `file` only names the input in error messages.
+/// Reads spec text into a [`Document`]. `file` only names the input in
+/// error messages.
 ///
 /// JSON is detected by its first non-blank character; everything else is
 /// YAML. A first pass refuses duplicate keys, nesting deeper than
 /// [`MAX_DEPTH`] and YAML aliases that expand past one node per byte of
 /// text (or [`MIN_NODE_BUDGET`]): `scan` for JSON, and for YAML
 /// `yaml_json`, which writes the document out as compact JSON as libyaml
-/// parses it. The second pass only finds where each
-/// schema, path item, parameter and request body lies in the JSON text:
-/// [`Spec`] types one when it is first asked for, so a spec costs the
-/// memory of its text plus that of the part a portion uses. YAML is first
-/// checked for flow collections nested deeper than [`MAX_FLOW_DEPTH`],
-/// which would make libyaml itself quadratic.
-pub fn parse_spec<'t>(text: &'t str, file: &str) -> Result<Spec<'t>, Error> {
-    crate::stack::on_large_stack(|| parse_on_this_stack(text, file))
-}
-
-/// [`parse_spec`] for a caller already on the generator's own stack.
-pub(crate) fn parse_on_this_stack<'t>(text: &'t str, file: &str) -> Result<Spec<'t>, Error> {
-    let doc = if text.trim_start().starts_with('{') {
-        parse_json(text, file)?
+/// parses it. YAML is first checked for flow collections nested deeper than
+/// [`MAX_FLOW_DEPTH`], which would make libyaml itself quadratic. The
+/// caller is on the generator's own stack (`crate::stack`).
+pub(crate) fn document<'t>(text: &'t str, file: &str) -> Result<Document<'t>, Error> {
+    if text.trim_start().starts_with('{') {
+        parse_json(text, file)
     } else {
-        parse_yaml(text, file)?
-    };
-    Spec::index(doc)
+        parse_yaml(text, file)
+    }
 }
 
 fn parse_json<'t>(text: &'t str, file: &str) -> Result<Document<'t>, Error> {
@@ -163,14 +157,15 @@ impl<'t> Document<'t> {
     }
 
     /// Deserializes the value at `range` of the JSON text, which lies at
-    /// `path` (keys from the root) in the document.
+    /// `path` (keys from the root) in the document, its descriptions too
+    /// long to keep cut first (`long_descriptions`).
     pub(crate) fn typed<T: DeserializeOwned>(
         &self,
         range: Range<usize>,
         path: &[&str],
     ) -> Result<T, Error> {
         let json: &str = &self.json;
-        let e = match serde_json::from_str(&json[range]) {
+        let e = match serde_json::from_str(&long_descriptions::cut(&json[range])) {
             Ok(value) => return Ok(value),
             Err(e) => e,
         };
@@ -310,9 +305,26 @@ fn strip_position(message: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Reads `text` as far as loading goes: the document and its skeleton
+    /// (the top-level keys every spec has), on the generator's own stack.
+    fn load(text: &str, file: &str) -> Result<(), Error> {
+        crate::stack::on_large_stack(|| load_on_this_stack(text, file))
+    }
+
+    fn load_on_this_stack(text: &str, file: &str) -> Result<(), Error> {
+        document(text, file)?.skeleton().map(drop)
+    }
+
+    /// The body of a small spec whose one schema is `schema`, in YAML.
+    fn yaml_spec(version: &str, schema: &str) -> String {
+        format!(
+            "openapi: 3.0.0\ninfo:\n  title: t\n  version: {version}\npaths: {{}}\ncomponents:\n  schemas:\n    ok:\n      type: string\n    bad:\n{schema}"
+        )
+    }
+
     #[test]
     fn yaml_syntax_error_has_line_and_column() {
-        let err = parse_spec("openapi: 3.0.0\ninfo: [\n", "bad.yaml").unwrap_err();
+        let err = load("openapi: 3.0.0\ninfo: [\n", "bad.yaml").unwrap_err();
         let Error::Parse { file, line, .. } = &err else {
             panic!("expected a parse error, got {err}")
         };
@@ -322,14 +334,14 @@ mod tests {
 
     #[test]
     fn json_error_has_line_and_column() {
-        let err = parse_spec("{\n  \"openapi\": 3,,\n}", "bad.json").unwrap_err();
+        let err = load("{\n  \"openapi\": 3,,\n}", "bad.json").unwrap_err();
         assert!(err.to_string().starts_with("bad.json:2:"), "{err}");
     }
 
     #[test]
     fn a_json_duplicate_key_is_reported_at_its_opening_quote() {
         let text = "{\"openapi\": \"3.0.0\",\n  \"a\\\"b\" : 1,\n  \"a\\\"b\"  :2}";
-        let err = parse_spec(text, "d.json").unwrap_err();
+        let err = load(text, "d.json").unwrap_err();
         assert_eq!(err.to_string(), "d.json:3:3: duplicate key \"a\\\"b\"");
     }
 
@@ -346,7 +358,7 @@ mod tests {
     }
 
     /// The refusals do not depend on the generator's own stack: on a thread with the
-    /// default 2 MiB stack, `parse_on_this_stack` refuses 100,000 levels at once.
+    /// default 2 MiB stack, `load_on_this_stack` refuses 100,000 levels at once.
     #[test]
     fn deep_input_is_refused_on_a_small_stack_without_the_parser_thread() {
         let n = 100_000;
@@ -364,7 +376,7 @@ mod tests {
         ];
         for (text, file) in cases {
             let parse = move || {
-                parse_on_this_stack(&text, file)
+                load_on_this_stack(&text, file)
                     .map(drop)
                     .map_err(|e| e.to_string())
             };
@@ -374,51 +386,9 @@ mod tests {
         }
     }
 
-    /// The body of a small spec whose one schema is `schema`, in YAML.
-    fn yaml_spec(version: &str, schema: &str) -> String {
-        format!(
-            "openapi: 3.0.0\ninfo:\n  title: t\n  version: {version}\npaths: {{}}\ncomponents:\n  schemas:\n    ok:\n      type: string\n    bad:\n{schema}"
-        )
-    }
-
-    #[test]
-    fn a_schema_that_does_not_type_names_its_yaml_position_and_pointer() {
-        let text = yaml_spec("'1'", "      type: object\n      properties: [1, 2]\n");
-        let spec = parse_spec(&text, "s.yaml").unwrap();
-        assert!(spec.component("ok").unwrap().is_some());
-        let err = spec.component("bad").unwrap_err();
-        // serde_yaml places errors inside untagged enums (openapiv3's
-        // `ReferenceOr`) at the enclosing mapping, as it always did.
-        let Error::Parse { line: 8.., .. } = err else {
-            panic!("{err}")
-        };
-        let err = err.to_string();
-        assert!(err.starts_with("s.yaml:"), "{err}");
-        assert!(err.ends_with("(in #/components/schemas/bad)"), "{err}");
-    }
-
-    #[test]
-    fn a_schema_that_does_not_type_names_its_json_position_and_pointer() {
-        let text = "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"t\", \"version\": \"1\"},\n\"paths\": {},\n\"components\": {\"schemas\": {\n  \"a/b\": {\"type\": \"object\", \"required\": 7}}}}";
-        let spec = parse_spec(text, "s.json").unwrap();
-        let err = spec.component("a/b").unwrap_err().to_string();
-        assert!(err.starts_with("s.json:4:"), "{err}");
-        assert!(err.ends_with("(in #/components/schemas/a~1b)"), "{err}");
-    }
-
-    /// serde_yaml reads any scalar where a string is expected; JSON does
-    /// not, so such an item is read from the YAML as it always was.
-    #[test]
-    fn a_yaml_number_where_a_string_is_expected_reads_as_its_text() {
-        let text = yaml_spec("1.10", "      type: string\n");
-        let spec = parse_spec(&text, "s.yaml").unwrap();
-        assert_eq!(spec.api_version(), "1.10");
-    }
-
     #[test]
     fn a_custom_yaml_tag_is_refused_where_it_stands() {
-        let err =
-            parse_spec(&yaml_spec("'1'", "      type: !thing string\n"), "s.yaml").unwrap_err();
+        let err = load(&yaml_spec("'1'", "      type: !thing string\n"), "s.yaml").unwrap_err();
         assert_eq!(
             err.to_string(),
             "s.yaml:11:13: the YAML tag `!thing` is not supported"
@@ -442,7 +412,7 @@ mod tests {
         let mut text = format!("a: &s {}\nb: [", "x".repeat(10_000));
         text.push_str(&"*s, ".repeat(10_000));
         text.push_str("*s]\n");
-        let err = parse_spec(&text, "bomb.yaml").unwrap_err().to_string();
+        let err = load(&text, "bomb.yaml").unwrap_err().to_string();
         // The alias that would take the JSON past the limit: the 40th
         // (`b: [` is 4 characters, each `*s, ` another 4).
         assert!(err.starts_with("bomb.yaml:2:161: "), "{err}");
@@ -451,7 +421,7 @@ mod tests {
 
     #[test]
     fn not_an_openapi_document_is_a_parse_error() {
-        let err = parse_spec("just: a map\n", "x.yaml").unwrap_err();
+        let err = load("just: a map\n", "x.yaml").unwrap_err();
         assert!(matches!(err, Error::Parse { .. }), "{err}");
     }
 }

@@ -297,6 +297,17 @@ pub fn event_payload(envelope: &str) -> String {
     format!("{envelope}Payload")
 }
 
+/// The enum of the event types of an event envelope (`EventType`).
+pub fn event_type(envelope: &str) -> String {
+    format!("{envelope}Type")
+}
+
+/// The envelope's own copy of its `data` struct, made when the spec uses
+/// the `data` schema elsewhere too (`EventData`).
+pub fn event_data(envelope: &str) -> String {
+    format!("{envelope}Data")
+}
+
 /// A request type: its verb and its noun (`CreateVerificationSession`).
 pub fn request_type(verb: &str, noun: &str) -> String {
     format!("{}{}", type_name(verb), type_name(noun))

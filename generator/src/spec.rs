@@ -3,7 +3,8 @@
 //! Every `$ref` is looked up here, and Stripe's `x-` extensions are read here
 //! once, so the converters never touch raw extension maps or reference strings.
 
-use crate::load::Document;
+use crate::load::{self, Document};
+pub use crate::pointer::Pointer;
 use crate::Error;
 use indexmap::IndexMap;
 use openapiv3::{
@@ -18,38 +19,20 @@ use std::sync::OnceLock;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// A JSON pointer into the spec (`#/components/schemas/x/properties/y`),
-/// carried through conversion so every error can say where it happened.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Pointer(String);
-
-impl Pointer {
-    /// The pointer of the whole document.
-    pub fn root() -> Self {
-        Pointer("#".to_owned())
-    }
-
-    /// The pointer of a component schema.
-    pub fn schema(name: &str) -> Self {
-        Pointer("#/components/schemas".to_owned()).push(name)
-    }
-
-    /// The pointer of a path item.
-    pub fn path(path: &str) -> Self {
-        Pointer("#/paths".to_owned()).push(path)
-    }
-
-    /// Appends one segment, escaped as RFC 6901 requires (`~` and `/`).
-    pub fn push(&self, segment: impl fmt::Display) -> Self {
-        let escaped = segment.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{}", self.0, escaped))
-    }
+/// Parses spec text. `file` only names the input in error messages.
+///
+/// [`load`] reads the text into JSON text, refusing what no spec is; the
+/// index then finds where each schema, path item,
+/// parameter and request body lies in its JSON text; [`Spec`] types one
+/// when it is first asked for, so a spec costs the memory of its text plus
+/// that of the part a portion uses.
+pub fn parse_spec<'t>(text: &'t str, file: &str) -> Result<Spec<'t>, Error> {
+    crate::stack::on_large_stack(|| parse_on_this_stack(text, file))
 }
 
-impl fmt::Display for Pointer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+/// [`parse_spec`] for a caller already on the generator's own stack.
+pub(crate) fn parse_on_this_stack<'t>(text: &'t str, file: &str) -> Result<Spec<'t>, Error> {
+    Spec::index(load::document(text, file)?)
 }
 
 /// Stripe's vendor extensions on a schema, read once.
@@ -448,3 +431,6 @@ fn unescape(token: &str) -> Cow<'_, str> {
 fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
+
+#[cfg(test)]
+mod tests;

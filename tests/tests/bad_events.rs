@@ -3,7 +3,7 @@
 //! `tests/specs/events.yaml`.
 
 use codegen_tests::root;
-use generator::ir::{Ir, TypeKind};
+use generator::ir::Ir;
 use generator::{Error, Portion};
 use serde_yaml::Value;
 
@@ -28,18 +28,10 @@ fn enabled_events(spec: &mut Value) -> &mut Value {
 }
 
 fn variants(ir: &Ir) -> Vec<(String, String)> {
-    ir.types
+    ir.event_types()
         .iter()
-        .find_map(|t| match &t.kind {
-            TypeKind::EventPayload(p) => Some(
-                p.variants
-                    .iter()
-                    .map(|v| (v.wire_name.clone(), v.rust_name.clone()))
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .unwrap_or_default()
+        .map(|v| (v.wire_name.clone(), v.rust_name.clone()))
+        .collect()
 }
 
 #[test]

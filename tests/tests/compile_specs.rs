@@ -14,6 +14,7 @@
 use codegen_tests::identity_portion::identity_document;
 use codegen_tests::mutation::{self, apply_at, schema_at, Mutation, Retype, Target, Wrapper};
 use codegen_tests::{pinned_spec, root, with_error_schemas};
+use generator::docs::MAX_DOC;
 use generator::emit::Provenance;
 use generator::Portion;
 use std::path::Path;
@@ -70,6 +71,13 @@ fn every_test_spec_generates_a_crate_that_compiles() {
         write_crate(&spec.text, &Portion::namespace(portion), &stem, &work);
         members.push(format!("\"{stem}\""));
     }
+    write_crate(
+        &long_doc_text(),
+        &Portion::namespace("test"),
+        LONG_DOC_TEXT,
+        &work,
+    );
+    members.push(format!("\"{LONG_DOC_TEXT}\""));
     let identity = identity_document(&spec.text);
     for (stem, mutate) in MUTATED {
         let mut doc = identity.clone();
@@ -99,7 +107,7 @@ fn every_test_spec_generates_a_crate_that_compiles() {
         "generated crates do not compile:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(members.len(), specs.len() + 2 + MUTATED.len());
+    assert_eq!(members.len(), specs.len() + 3 + MUTATED.len());
     assert!(specs.len() >= 9);
     document_doc_text(&work);
 }
@@ -195,13 +203,51 @@ fn deletions(doc: &mut serde_yaml::Value) {
     mutation::apply_all(doc, &deletions);
 }
 
+/// The crate of `doc_text.yaml` with every description repeated past the
+/// 64 KiB the generator keeps, so that each is cut, at as many places in
+/// its hostile Markdown as there are descriptions.
+const LONG_DOC_TEXT: &str = "long-doc-text";
+
+fn long_doc_text() -> String {
+    fn lengthen(node: &mut serde_yaml::Value) {
+        match node {
+            serde_yaml::Value::Mapping(map) => {
+                for (key, value) in map.iter_mut() {
+                    match (key.as_str(), value.as_str()) {
+                        (Some("description"), Some(text)) => {
+                            *value = text.repeat(MAX_DOC / text.len() + 2).into();
+                        }
+                        _ => lengthen(value),
+                    }
+                }
+            }
+            serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(lengthen),
+            _ => {}
+        }
+    }
+    let text = std::fs::read_to_string(root().join("tests/specs/doc_text.yaml")).unwrap();
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(&with_error_schemas(&text)).unwrap();
+    lengthen(&mut doc);
+    serde_yaml::to_string(&doc).unwrap()
+}
+
 /// rustdoc reads the crate of `doc_text.yaml`, whose descriptions are
 /// hostile Markdown and HTML, without a warning: no broken intra-doc link,
-/// bare URL, invalid HTML or code block. Only that crate: the others are
-/// covered by its being the worst case, and each run costs seconds.
+/// bare URL, invalid HTML or code block; and so it reads that crate with
+/// every description cut ([`long_doc_text`]). Only those crates: the others
+/// are covered by their being the worst case, and each run costs seconds.
 fn document_doc_text(work: &Path) {
+    let long = format!("spec-{LONG_DOC_TEXT}");
     let output = Command::new(env!("CARGO"))
-        .args(["doc", "--no-deps", "--quiet", "-p", "spec-doc-text"])
+        .args([
+            "doc",
+            "--no-deps",
+            "--quiet",
+            "-p",
+            "spec-doc-text",
+            "-p",
+            &long,
+        ])
         .current_dir(work)
         .env("CARGO_TARGET_DIR", work.join("target"))
         // The same flags as the check above, so its dependencies are reused.

@@ -5,7 +5,7 @@
 use codegen_tests::{shared_openapi, without_nulls};
 use serde_json::{json, Value};
 use stripe_identity::models::VerificationSessionStatus;
-use stripe_identity::{Event, EventPayload};
+use stripe_identity::{Event, EventPayload, EventType};
 
 /// Stripe's example objects for the pinned release.
 fn fixtures() -> Value {
@@ -46,7 +46,12 @@ fn every_identity_event_type_decodes_into_its_own_variant() {
     for event_type in IDENTITY_EVENT_TYPES {
         let event = decode(&event(event_type, session()));
         assert_eq!(event.type_, event_type);
-        assert_eq!(event.data.object.event_type(), event_type);
+        assert_eq!(event.data.object.event_type().as_str(), event_type);
+        assert_eq!(event.data.object.event_type(), EventType::from(event_type));
+        assert!(!matches!(
+            EventType::from(event_type),
+            EventType::Unknown(_)
+        ));
         let session = match (event_type, &event.data.object) {
             (
                 "identity.verification_session.canceled",
@@ -106,7 +111,10 @@ fn stripes_example_event_of_another_api_lands_in_the_catch_all_with_its_json() {
         }
         other => panic!("plan.created decoded as {other:?}"),
     }
-    assert_eq!(event.data.object.event_type(), "plan.created");
+    assert_eq!(
+        event.data.object.event_type(),
+        EventType::Unknown("plan.created".to_owned())
+    );
     // Nothing is lost: the event serializes back to what Stripe sent, but
     // for the envelope's `null`s.
     let back = serde_json::to_value(&event).unwrap();
@@ -125,6 +133,10 @@ fn an_identity_event_type_newer_than_the_spec_is_kept_not_refused() {
     };
     assert_eq!(type_, "identity.verification_session.expired");
     assert_eq!(object["anything"], json!([1, 2]));
+    assert_eq!(
+        event.data.object.event_type().to_string(),
+        "identity.verification_session.expired"
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use futures_util::TryStreamExt;
 use serde_json::{json, Value};
 use stripe_identity::models::ListEventsCreatedRangeQuerySpecs;
-use stripe_identity::{Client, Event, EventId, EventPayload, RequestOptions};
+use stripe_identity::{Client, Event, EventId, EventPayload, EventType, RequestOptions};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -95,7 +95,7 @@ async fn list_filters_by_a_type_wildcard_and_creation_time() {
         ..Default::default()
     };
     let page = Event::list()
-        .type_("identity.verification_session.*")
+        .type_(EventType::from("identity.verification_session.*"))
         .created(range)
         .limit(3)
         .send(&client(&server))
@@ -110,8 +110,11 @@ async fn list_filters_by_a_type_wildcard_and_creation_time() {
     );
 }
 
+/// `types` takes event types: one the crate knows, and one it does not
+/// (here of another part of Stripe's API), sent as Stripe's array
+/// parameters are, `types[0]=...&types[1]=...`.
 #[tokio::test]
-async fn list_filters_by_several_types() {
+async fn list_filters_by_a_known_and_an_unknown_type() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(EVENTS))
@@ -121,8 +124,8 @@ async fn list_filters_by_several_types() {
         .await;
     Event::list()
         .types([
-            "identity.verification_session.verified",
-            "identity.verification_session.requires_input",
+            EventType::VerificationSessionVerified,
+            EventType::from("charge.succeeded"),
         ])
         .delivery_success(false)
         .send(&client(&server))
@@ -132,9 +135,39 @@ async fn list_filters_by_several_types() {
         requests(&server).await[0].url.query(),
         Some(
             "delivery_success=false&types[0]=identity.verification_session.verified\
-             &types[1]=identity.verification_session.requires_input"
+             &types[1]=charge.succeeded"
         )
     );
+}
+
+/// The event-type enum reads the strings Stripe writes: a known type is its
+/// variant (so a typo is not), and every value writes back as it was read.
+#[test]
+fn event_types_parse_display_and_serialize_as_stripe_writes_them() {
+    let known: EventType = "identity.verification_session.requires_input"
+        .parse()
+        .unwrap();
+    assert_eq!(known, EventType::VerificationSessionRequiresInput);
+    let typo = EventType::from("identity.verification_session.verifed");
+    assert_eq!(
+        typo,
+        EventType::Unknown("identity.verification_session.verifed".to_owned())
+    );
+    assert_eq!(
+        known.to_string(),
+        "identity.verification_session.requires_input"
+    );
+    assert_eq!(typo.as_str(), "identity.verification_session.verifed");
+    assert_eq!(
+        serde_json::to_value([&known, &typo]).unwrap(),
+        json!([
+            "identity.verification_session.requires_input",
+            "identity.verification_session.verifed"
+        ])
+    );
+    let read: EventType =
+        serde_json::from_value(json!("identity.verification_session.verified")).unwrap();
+    assert_eq!(read, EventType::VerificationSessionVerified);
 }
 
 #[tokio::test]
@@ -152,7 +185,7 @@ async fn paginate_follows_has_more_with_the_last_event_id() {
         .mount(&server)
         .await;
     let events: Vec<Event> = Event::list()
-        .type_("identity.verification_session.verified")
+        .type_(EventType::VerificationSessionVerified)
         .paginate(&client(&server), RequestOptions::new())
         .try_collect()
         .await

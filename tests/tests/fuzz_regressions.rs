@@ -81,3 +81,37 @@ fn a_spec_without_the_error_envelope_is_refused_naming_it() {
     // The IR alone, for a changelog, still builds.
     assert!(generator::build_ir(&text, "maps.yaml", &portion).is_ok());
 }
+
+/// A resource holding the event's data schema used to generate a crate
+/// that did not compile: that struct's `Deserialize` was made inside the
+/// envelope's, so the resource's own `Deserialize` had none to call. The
+/// schema (here a resource too, `Delivery`, which an event type carries) now
+/// decodes like any struct (`compile_specs` compiles the crate), and the
+/// envelope has a copy of its own.
+#[test]
+fn the_event_data_schema_used_elsewhere_decodes_like_any_struct() {
+    let generated = generate("event_data_resource.yaml").unwrap();
+    let models = &generated.files.files["src/models.rs"];
+    for decoded in [
+        "impl<'de> serde::Deserialize<'de> for Delivery {",
+        "impl<'de> serde::Deserialize<'de> for Widget {",
+        "impl<'de> serde::Deserialize<'de> for Event {",
+    ] {
+        assert!(models.contains(decoded), "no `{decoded}` in {models}");
+    }
+    // The envelope's `data` is its own copy, which only the envelope decodes.
+    assert!(models.contains("    pub data: EventData,\n"), "{models}");
+    assert!(
+        !models.contains("impl<'de> serde::Deserialize<'de> for EventData {"),
+        "{models}"
+    );
+    for field in [
+        "    pub last_event_data: Option<Delivery>,\n",
+        "    pub event_data_history: Option<Vec<Delivery>>,\n",
+        "    DeliveryCreated(Delivery),\n",
+    ] {
+        assert!(models.contains(field), "no `{field}` in {models}");
+    }
+    let ir = &generated.ir;
+    assert_eq!(ir.name(ir.events.unwrap().data), Some("EventData"));
+}

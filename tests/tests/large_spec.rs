@@ -75,7 +75,7 @@ fn measure_in_child(format: &str) -> f64 {
 fn peak_over_text(text: &str, file: &str) -> f64 {
     reset_peak();
     let before = status_kib("VmRSS");
-    let spec = generator::load::parse_spec(text, file).unwrap();
+    let spec = generator::spec::parse_spec(text, file).unwrap();
     let peak = status_kib("VmHWM");
     let schemas = spec.component_names().count();
     let ratio = (peak - before) as f64 * 1024.0 / text.len() as f64;

@@ -12,6 +12,7 @@ mod operation;
 mod route;
 mod schema;
 
+use crate::docs;
 use crate::ir::{IdDef, Ir, Primitive, TypeEntry, TypeId, TypeKind};
 use crate::naming;
 use crate::select::Selection;
@@ -29,7 +30,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     for name in cx.resource_schemas() {
         cx.named(&name, None)?;
     }
-    let operations = selection
+    let mut operations = selection
         .operations
         .iter()
         .map(|(path, method, op)| cx.operation(path, *method, op))
@@ -37,7 +38,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
     for name in &selection.schemas {
         cx.named(name, None)?;
     }
-    cx.events()?;
+    let events = cx.events(&mut operations)?;
     let mut warnings = cx.warnings;
     let targets = cycles::alias_targets(cx.types.len(), &cx.aliases);
     let mut types = finish(cx.types, &targets, &mut warnings)?;
@@ -54,6 +55,7 @@ pub fn convert(spec: &Spec, portion: &Portion, selection: &Selection<'_>) -> Res
         operations,
         warnings,
         error_envelope,
+        events,
     ))
 }
 
@@ -294,6 +296,24 @@ impl<'a> Converter<'a> {
         let id = self.push(origin.to_string(), kind);
         self.shapes.insert(shape, id);
         id
+    }
+
+    /// A description as rustdoc Markdown (see [`docs::render`]). One cut to
+    /// [`docs::MAX_DOC`] is reported as a warning naming where it is
+    /// (`at`, the pointer of the description itself).
+    fn docs(&mut self, description: Option<&str>, at: &Pointer) -> Option<String> {
+        let description = description?;
+        let doc = docs::render(description);
+        if doc.cut {
+            self.warnings.push(Warning {
+                pointer: at.to_string(),
+                reason: format!(
+                    "description longer than the generator keeps, cut to {} KiB of rendered Markdown",
+                    docs::MAX_DOC / 1024
+                ),
+            });
+        }
+        doc.text
     }
 
     /// Opaque JSON, reported as a warning so the fallback is never silent.

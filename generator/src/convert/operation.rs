@@ -4,7 +4,6 @@
 use super::route::Route;
 use super::schema::{Ctx, Slot};
 use super::Converter;
-use crate::docs;
 use crate::ir::{Operation, Param, Response, TypeId};
 use crate::naming;
 use crate::select::Method;
@@ -47,6 +46,7 @@ impl Converter<'_> {
         params.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
         name_params(&mut path_params, &mut params);
         let response = self.response(success, success_at, &request_type)?;
+        let docs = self.docs(op.description.as_deref(), &at.push("description"));
         Ok(Operation {
             operation_id,
             method,
@@ -56,7 +56,7 @@ impl Converter<'_> {
             resource: self.resource_type(&object),
             verb,
             request_type,
-            docs: op.description.as_deref().and_then(docs::markdown),
+            docs,
             path_params,
             params,
             response,
@@ -149,7 +149,8 @@ impl Converter<'_> {
             } else {
                 self.maybe_id(&data.name, slot.ty, None)?
             };
-            let param = self.param(&data.name, data.description.as_deref(), ty, data.required);
+            let docs = self.docs(data.description.as_deref(), &here.push("description"));
+            let param = param(&data.name, docs, ty, data.required);
             if location == "path" {
                 path_params.push(param)
             } else {
@@ -189,28 +190,13 @@ impl Converter<'_> {
             let Slot { ty, .. } = self.schema(prop, &ctx)?;
             let ty = self.maybe_id(wire, ty, None)?;
             let description = match prop {
-                ReferenceOr::Item(s) => s.schema_data.description.clone(),
+                ReferenceOr::Item(s) => s.schema_data.description.as_deref(),
                 ReferenceOr::Reference { .. } => None,
             };
-            params.push(self.param(
-                wire,
-                description.as_deref(),
-                ty,
-                object.required.contains(wire),
-            ));
+            let docs = self.docs(description, &ctx.at.push("description"));
+            params.push(param(wire, docs, ty, object.required.contains(wire)));
         }
         Ok(params)
-    }
-
-    fn param(&self, wire: &str, description: Option<&str>, ty: TypeId, required: bool) -> Param {
-        Param {
-            wire_name: wire.to_owned(),
-            // Made unique among the request's parameters by `name_params`.
-            rust_name: naming::field_name(wire),
-            docs: description.and_then(docs::markdown),
-            ty,
-            required,
-        }
     }
 
     /// The 200 response: a list page (`object: list` with `data`) or one object.
@@ -295,4 +281,16 @@ fn check_path_params(route: &Route<'_>, declared: &[Param], at: &Pointer) -> Res
         }
     }
     Ok(())
+}
+
+/// A request parameter. Its Rust name is made unique among the request's
+/// parameters by `name_params`.
+fn param(wire: &str, docs: Option<String>, ty: TypeId, required: bool) -> Param {
+    Param {
+        wire_name: wire.to_owned(),
+        rust_name: naming::field_name(wire),
+        docs,
+        ty,
+        required,
+    }
 }

@@ -3,7 +3,6 @@
 //! and ends in an explicit fallback.
 
 use super::{Converter, Shape};
-use crate::docs;
 use crate::ir::{
     EnumDef, Field, Primitive, ResourceDef, StructDef, TypeId, TypeKind, UnionDef, Variant,
 };
@@ -397,9 +396,10 @@ impl Converter<'_> {
             let ty = self.schema(member, &child)?.ty;
             variants.push((variant, ty));
         }
+        let docs = self.docs(data.description.as_deref(), &ctx.at.push("description"));
         let def = UnionDef {
             name,
-            docs: data.description.as_deref().and_then(docs::markdown),
+            docs,
             variants,
         };
         Ok(self.place(ctx, origin, TypeKind::Union(def)))
@@ -459,7 +459,8 @@ impl Converter<'_> {
         }
         let origin = ctx.at.to_string();
         let name = self.claim(&ctx.name, &origin, naming::Kind::Enum, true)?;
-        let def = string_enum(&name, data.description.as_deref(), &values);
+        let docs = self.docs(data.description.as_deref(), &ctx.at.push("description"));
+        let def = string_enum(&name, docs, &values);
         Ok(self.place(ctx, origin, TypeKind::Enum(def)))
     }
 
@@ -505,14 +506,21 @@ impl Converter<'_> {
         let wires: Vec<&str> = sorted.iter().map(|(wire, _)| wire.as_str()).collect();
         let names = naming::field_names(&wires);
         for ((wire, prop), name) in sorted.into_iter().zip(names) {
-            let slot = self.schema(prop, &ctx.property(wire, &name))?;
+            let here = ctx.property(wire, &name);
+            let slot = self.schema(prop, &here)?;
+            // A `$ref` property has no description of its own.
+            let description = prop
+                .as_item()
+                .and_then(|s| s.schema_data.description.as_deref());
+            let docs = self.docs(description, &here.at.push("description"));
             let object = resource.as_ref().map(|r| r.object.as_str());
             let required = required.contains(wire);
-            fields.push(self.field(wire, &name, prop, slot, required, object)?);
+            fields.push(self.field(wire, &name, docs, slot, required, object)?);
         }
+        let docs = self.docs(data.description.as_deref(), &ctx.at.push("description"));
         let def = StructDef {
             name: ctx.name.clone(),
-            docs: data.description.as_deref().and_then(docs::markdown),
+            docs,
             fields,
             resource,
         };
@@ -557,19 +565,11 @@ impl Converter<'_> {
         &mut self,
         wire: &str,
         rust_name: &str,
-        prop: &ReferenceOr<Box<Schema>>,
+        docs: Option<String>,
         slot: Slot,
         required: bool,
         resource: Option<&str>,
     ) -> Result<Field, Error> {
-        let docs = match prop {
-            ReferenceOr::Item(s) => s
-                .schema_data
-                .description
-                .as_deref()
-                .and_then(docs::markdown),
-            ReferenceOr::Reference { .. } => None,
-        };
         let ty = self.maybe_id(wire, slot.ty, resource)?;
         let kind = match self.kind(slot.ty) {
             Some(TypeKind::Primitive(Primitive::String)) => ValueKind::String,
@@ -622,7 +622,7 @@ impl Converter<'_> {
 }
 
 /// A string enum with a catch-all variant for values the spec does not list.
-pub(crate) fn string_enum(name: &str, description: Option<&str>, values: &[&str]) -> EnumDef {
+pub(crate) fn string_enum(name: &str, docs: Option<String>, values: &[&str]) -> EnumDef {
     let mut distinct: Vec<&str> = Vec::new();
     for value in values {
         if !distinct.contains(value) {
@@ -641,7 +641,7 @@ pub(crate) fn string_enum(name: &str, description: Option<&str>, values: &[&str]
     let catch_all = naming::catch_all(&names, "Value");
     EnumDef {
         name: name.to_owned(),
-        docs: description.and_then(docs::markdown),
+        docs,
         variants,
         catch_all,
     }

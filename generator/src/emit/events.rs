@@ -11,24 +11,28 @@
 use super::keep_extras::{self, Slot};
 use super::models;
 use super::tokens::{doc, ident, rust_type, Module};
-use crate::ir::{EventPayloadDef, Field, Ir, StructDef, TypeId, TypeKind};
+use crate::ir::{EventPayloadDef, Events, Field, Ir, StructDef, TypeId, TypeKind};
 use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The payload enum with its decoding, `Serialize` and redacting `Debug`,
 /// the envelope's `Deserialize`, and `Webhook::construct_event`.
-pub fn payload(ir: &Ir, id: TypeId, def: &EventPayloadDef) -> TokenStream {
-    let (Some(envelope), Some(data)) = (struct_def(ir, def.envelope), struct_def(ir, def.data))
+pub fn payload(ir: &Ir, def: &EventPayloadDef) -> TokenStream {
+    let Some(events) = ir.events else {
+        return TokenStream::new();
+    };
+    let (Some(envelope), Some(data)) =
+        (struct_def(ir, events.envelope), struct_def(ir, events.data))
     else {
         // The converter only makes a payload for a struct envelope with a
         // struct `data`; anything else has no envelope to decode into.
         return TokenStream::new();
     };
     let definition = definition(ir, def, &envelope.name);
-    let methods = methods(ir, def);
+    let methods = methods(ir, events, def);
     let traits = traits(def);
-    let deserialize = envelope_deserialize(ir, id, def, envelope, data);
+    let deserialize = envelope_deserialize(ir, events, def, envelope, data);
     let construct = construct_event(&envelope.name);
     quote! {
         #definition
@@ -79,12 +83,14 @@ fn definition(ir: &Ir, def: &EventPayloadDef, envelope: &str) -> TokenStream {
     }
 }
 
-fn methods(ir: &Ir, def: &EventPayloadDef) -> TokenStream {
+fn methods(ir: &Ir, events: Events, def: &EventPayloadDef) -> TokenStream {
     let name = ident(&def.name);
     let catch_all = ident(&def.catch_all);
-    let to_wire = def.variants.iter().map(|v| {
-        let (vname, wire) = (ident(&v.rust_name), &v.wire_name);
-        quote!(Self::#vname(_) => #wire,)
+    let event_type = rust_type(ir, events.event_type, Module::Models);
+    // The enum's variants are named like the payload's.
+    let to_type = def.variants.iter().map(|v| {
+        let vname = ident(&v.rust_name);
+        quote!(Self::#vname(_) => #event_type::#vname,)
     });
     let decode = def.variants.iter().map(|v| {
         let (vname, wire) = (ident(&v.rust_name), &v.wire_name);
@@ -94,11 +100,11 @@ fn methods(ir: &Ir, def: &EventPayloadDef) -> TokenStream {
     quote! {
         impl #name {
             /// The event type this object was delivered with
-            /// (`identity.verification_session.verified`).
-            pub fn event_type(&self) -> &str {
+            /// (`identity.verification_session.verified`); its `as_str` is the type as sent.
+            pub fn event_type(&self) -> #event_type {
                 match self {
-                    #(#to_wire)*
-                    Self::#catch_all { type_, .. } => type_,
+                    #(#to_type)*
+                    Self::#catch_all { type_, .. } => #event_type::from(type_.as_str()),
                 }
             }
 
@@ -164,18 +170,19 @@ fn traits(def: &EventPayloadDef) -> TokenStream {
 /// with `data.object` as raw JSON, then the payload decoded by `type`.
 fn envelope_deserialize<'a>(
     ir: &Ir,
-    id: TypeId,
+    events: Events,
     payload: &EventPayloadDef,
     envelope: &'a StructDef,
     data: &'a StructDef,
 ) -> TokenStream {
+    let id = events.payload;
     let (wire_name, wire_data) = (ident(naming::WIRE_ENVELOPE), ident(naming::WIRE_DATA));
     let wire_slots = |def: &'a StructDef| -> Vec<Slot<'a>> {
         def.fields
             .iter()
             .map(|field| {
                 let ty = match field.ty {
-                    ty if ty == payload.data => quote!(#wire_data),
+                    ty if ty == events.data => quote!(#wire_data),
                     ty if ty == id => quote!(Box<serde_json::value::RawValue>),
                     ty => rust_type(ir, ty, Module::Models),
                 };
@@ -202,7 +209,7 @@ fn envelope_deserialize<'a>(
     // initializer is not `object: object`, which clippy flags.
     let data_values = moved_fields(data, quote!(wire.data), id, quote!(decoded));
     let data_value = quote!(#data_name { #(#data_values)* });
-    let envelope_values = moved_fields(envelope, quote!(wire), payload.data, data_value);
+    let envelope_values = moved_fields(envelope, quote!(wire), events.data, data_value);
     let (envelope_name, payload_name) = (ident(&envelope.name), ident(&payload.name));
     quote! {
         impl<'de> serde::Deserialize<'de> for #envelope_name {

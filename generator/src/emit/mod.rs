@@ -99,9 +99,8 @@ pub fn emit_with_threads(
             provenance.header(ir, Comment::Line("#"))
         ),
     );
-    let facts = Facts::of(ir);
     let mut rust = vec![
-        ("src/models.rs".to_owned(), models_file(ir, &facts)),
+        ("src/models.rs".to_owned(), models_file(ir)),
         ("src/ids.rs".to_owned(), ids_file(ir)),
     ];
     for (module, pieces) in operations::modules(ir) {
@@ -156,35 +155,8 @@ fn format_rust(path: &str, tokens: TokenStream) -> Result<String, Error> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// What emission needs to know about the IR as a whole, computed once.
-struct Facts {
-    /// Structs decoded by the event payload's hand-made `Deserialize`.
-    events: BTreeSet<TypeId>,
-}
-
-impl Facts {
-    fn of(ir: &Ir) -> Self {
-        Facts {
-            events: event_structs(ir),
-        }
-    }
-}
-
-/// Structs the event payload's hand-made `Deserialize` decodes: the
-/// envelope and its `data`.
-fn event_structs(ir: &Ir) -> BTreeSet<TypeId> {
-    ir.types
-        .iter()
-        .filter_map(|e| match &e.kind {
-            TypeKind::EventPayload(p) => Some([p.envelope, p.data]),
-            _ => None,
-        })
-        .flatten()
-        .collect()
-}
-
 /// The models file: its doc, then every named type in name order.
-fn models_file<'a>(ir: &'a Ir, facts: &'a Facts) -> Vec<Piece<'a>> {
+fn models_file(ir: &Ir) -> Vec<Piece<'_>> {
     let mut items: BTreeMap<&str, TypeId> = BTreeMap::new();
     for index in 0..ir.types.len() {
         let id = TypeId(index);
@@ -199,28 +171,28 @@ fn models_file<'a>(ir: &'a Ir, facts: &'a Facts) -> Vec<Piece<'a>> {
             items.insert(name, id);
         }
     }
-    let doc: Piece<'a> = Box::new(|| {
+    let doc: Piece<'_> = Box::new(|| {
         quote! {
             //! Every object, enum and parameter type of the API, one item per schema.
         }
     });
     let types = items
         .into_values()
-        .map(|id| -> Piece<'a> { Box::new(move || model(ir, facts, id)) });
+        .map(|id| -> Piece<'_> { Box::new(move || model(ir, id)) });
     std::iter::once(doc).chain(types).collect()
 }
 
 /// One named type with its impls.
-fn model(ir: &Ir, facts: &Facts, id: TypeId) -> TokenStream {
+fn model(ir: &Ir, id: TypeId) -> TokenStream {
     let role = models::Role {
         request: ir.usage(id).request_only(),
-        custom_deserialize: facts.events.contains(&id),
+        custom_deserialize: ir.events.is_some_and(|e| e.decodes_together(id)),
     };
     match &ir.get(id).kind {
         TypeKind::Struct(s) => models::structure(ir, s, role),
         TypeKind::Enum(e) => enums::string_enum(e),
         TypeKind::Union(u) => models::union(ir, u, role),
-        TypeKind::EventPayload(p) => events::payload(ir, id, p),
+        TypeKind::EventPayload(p) => events::payload(ir, p),
         _ => TokenStream::new(),
     }
 }
@@ -253,7 +225,8 @@ fn ids_file(ir: &Ir) -> Vec<Piece<'_>> {
     std::iter::once(head).chain(ids).collect()
 }
 
-/// Resources re-exported at the crate root, with their ids and the event payload.
+/// Resources re-exported at the crate root, with their ids, the event
+/// payload and the event-type enum.
 fn root_exports(ir: &Ir) -> (Vec<String>, Vec<String>) {
     let mut models = BTreeSet::new();
     let mut ids = BTreeSet::new();
@@ -270,6 +243,9 @@ fn root_exports(ir: &Ir) -> (Vec<String>, Vec<String>) {
             }
             _ => {}
         }
+    }
+    if let Some(name) = ir.events.and_then(|e| ir.name(e.event_type)) {
+        models.insert(name.to_owned());
     }
     (models.into_iter().collect(), ids.into_iter().collect())
 }

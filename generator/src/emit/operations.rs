@@ -225,6 +225,8 @@ enum Setter {
     String,
     /// A list of strings (`expand`): any iterator of string-likes.
     Strings,
+    /// A list of enum values (`types`, of event types): any iterator of them.
+    Values(TypeId),
     /// A map of strings (`metadata`): set one key at a time, or unset it.
     StringMap,
     /// A type with `From` impls for its variants.
@@ -243,6 +245,7 @@ fn setter_kind(ir: &Ir, ty: TypeId) -> Setter {
         TypeKind::Id(_) => Setter::Id,
         _ if is_string(ty) => Setter::String,
         TypeKind::Array(t) if is_string(*t) => Setter::Strings,
+        TypeKind::Array(t) if matches!(ir.get(*t).kind, TypeKind::Enum(_)) => Setter::Values(*t),
         TypeKind::Map(t) if is_string(*t) => Setter::StringMap,
         TypeKind::Union(_) | TypeKind::Emptyable(_) => Setter::Into,
         _ => Setter::Plain,
@@ -271,6 +274,16 @@ fn setter(ir: &Ir, p: &Param, method: &str, unset: Option<&str>) -> TokenStream 
                 self
             }
         },
+        Setter::Values(item) => {
+            let item = rust_type(ir, item, Module::Operations);
+            quote! {
+                #docs
+                pub fn #method<I: IntoIterator<Item = #item>>(mut self, values: I) -> Self {
+                    self.#name.get_or_insert_with(Vec::new).extend(values);
+                    self
+                }
+            }
+        }
         Setter::StringMap if unset.is_some() => map_setters(
             &name,
             &method,

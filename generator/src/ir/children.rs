@@ -83,9 +83,10 @@ impl<'a> Iterator for Children<'a> {
 }
 
 impl TypeKind {
-    /// The types a value of this kind holds. A resource's id type, the
-    /// event payload's envelope and `data` are references, not children:
-    /// the payload is held by them, not the other way round.
+    /// The types a value of this kind holds. A resource's id type is a
+    /// reference, not a child, and so are the envelope and `data` of
+    /// [`super::Ir::events`]: the payload is held by them, not the other
+    /// way round.
     pub fn children(&self) -> Children<'_> {
         let one = |edge, ty| Children::One(Some(Child { edge, ty }));
         match self {

@@ -169,3 +169,24 @@ fn shorten(message: &str) -> String {
         None => message.to_owned(),
     }
 }
+
+/// The schema whose description [`long_description`] makes long.
+pub const LONG_DESCRIPTION_SCHEMA: &str = "identity.verification_session";
+
+/// Stripe's spec `spec_yaml` as compact JSON, with the description of
+/// [`LONG_DESCRIPTION_SCHEMA`] replaced by about `bytes` of Markdown and
+/// HTML of the kinds Stripe writes (code spans, site links, tags, bare
+/// URLs, paragraphs), repeated: one description as long as a whole spec.
+pub fn long_description(spec_yaml: &str, bytes: usize) -> anyhow::Result<String> {
+    let mut spec: serde_json::Value = serde_yaml::from_str(spec_yaml)?;
+    let schema = spec
+        .pointer_mut(&format!("/components/schemas/{LONG_DESCRIPTION_SCHEMA}"))
+        .and_then(serde_json::Value::as_object_mut)
+        .ok_or_else(|| anyhow::anyhow!("the spec has no schema {LONG_DESCRIPTION_SCHEMA}"))?;
+    const PARAGRAPH: &str = "A session's `status` is <code>verified</code> once the \
+        [verification check](/docs/identity/verification-checks) passes; see \
+        https://stripe.com/docs/identity for [redacted] details.\n\n";
+    let description = PARAGRAPH.repeat(bytes.div_ceil(PARAGRAPH.len()));
+    schema.insert("description".to_owned(), description.into());
+    Ok(serde_json::to_string(&spec)?)
+}

@@ -11,7 +11,8 @@
 //! (`generator::generate`) and the ratio full/parse; then the Identity
 //! portion copied N times (see [`scale`]) and the largest real portions;
 //! last, how long the generator takes to answer each hostile input of
-//! [`hostile`].
+//! [`hostile`], and the full codegen of a spec with one 100 MB description
+//! ([`hostile::long_description`]), with its peak heap against the spec.
 //! Times are medians of several runs; memory is the peak of live heap bytes
 //! during one more, untimed run, above what was live before it (the spec
 //! text), counted by the allocator in [`alloc`] when the binary installs it.
@@ -99,6 +100,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     }
     print_growth(&series);
     print_hostile(root, args.runs)?;
+    bench.print_long_description(&text, args.large_runs)?;
     println!("\nload average after the run: {}", load_average());
     Ok(ExitCode::SUCCESS)
 }
@@ -283,6 +285,27 @@ fn print_hostile(root: &Path, runs: usize) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+impl Bench {
+    /// Full codegen of the Identity portion from Stripe's spec as JSON with
+    /// one 100 MB description ([`hostile::long_description`]), which the
+    /// generator cuts to 64 KiB of Markdown: the time and the peak heap,
+    /// against the spec's size.
+    fn print_long_description(&self, spec: &str, runs: usize) -> anyhow::Result<()> {
+        let text = hostile::long_description(spec, 100 << 20)?;
+        let full = self.generate(&text, &Portion::identity(), runs)?;
+        println!("\n| hostile input, full codegen | spec | median | peak heap | peak / spec |");
+        println!("| --- | ---: | ---: | ---: | ---: |");
+        println!(
+            "| Stripe's spec as JSON, one description of 100 MiB | {} | {} | {} | {:.2} |",
+            spec_size(&text),
+            secs(full.time),
+            mib(full.peak),
+            full.peak as f64 / text.len() as f64
+        );
+        Ok(())
+    }
 }
 
 fn load_average() -> String {

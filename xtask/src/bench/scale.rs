@@ -156,7 +156,7 @@ fn add_enum_copies(value: &mut Value, copies: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use generator::ir::{Ir, TypeKind};
+    use generator::ir::Ir;
     use generator::Portion;
 
     fn ir_of(copies: usize) -> Ir {
@@ -177,13 +177,7 @@ mod tests {
     }
 
     fn event_types(ir: &Ir) -> usize {
-        ir.types
-            .iter()
-            .map(|t| match &t.kind {
-                TypeKind::EventPayload(p) => p.variants.len(),
-                _ => 0,
-            })
-            .sum()
+        ir.event_types().len()
     }
 
     #[test]

@@ -276,6 +276,10 @@ impl Walker<'_> {
         let referenced = referenced(self.ir);
         let mut roots: Vec<(bool, String, TypeId, Option<String>)> = Vec::new();
         for (id, entry) in self.ir.types.iter().enumerate() {
+            if is_event_type(self.ir, TypeId(id)) {
+                // Not a schema of the spec: the event types, under the payload.
+                continue;
+            }
             let docs = match &entry.kind {
                 TypeKind::Struct(s) => s.docs.clone(),
                 TypeKind::Enum(e) => e.docs.clone(),
@@ -309,6 +313,8 @@ impl Walker<'_> {
         let side = Side::of(self.ir.usage(id));
         match &self.ir.get(id).kind {
             TypeKind::Struct(def) if def.resource.is_some() && !key.path.is_empty() => return,
+            // Its values are the event types, listed once, under the payload.
+            TypeKind::Enum(_) if is_event_type(self.ir, id) => return,
             TypeKind::Enum(def) => {
                 for v in &def.variants {
                     let item = Item {
@@ -375,9 +381,18 @@ fn referenced(ir: &Ir) -> BTreeSet<TypeId> {
     out
 }
 
+/// Whether `id` is the enum of the event types, which the events API's
+/// filters take.
+fn is_event_type(ir: &Ir, id: TypeId) -> bool {
+    ir.events.is_some_and(|e| e.event_type == id)
+}
+
 /// A type in words. Inline objects and enums are `object` and `enum`, not
 /// their Rust names; their insides are items of their own.
 pub fn describe(ir: &Ir, id: TypeId) -> String {
+    if is_event_type(ir, id) {
+        return "event type".to_owned();
+    }
     match &ir.get(id).kind {
         TypeKind::Struct(s) if s.resource.is_some() => s.name.clone(),
         TypeKind::Struct(_) => "object".to_owned(),
