@@ -135,7 +135,7 @@ fn report_check(drift: &[Drift]) -> ExitCode {
 
 /// What a plain run did. Nothing is written when nothing changed, so the
 /// generated crate's files keep their times and cargo does not rebuild it.
-fn report_changes(changes: &[Change], total: usize) {
+pub(crate) fn report_changes(changes: &[Change], total: usize) {
     if changes.is_empty() {
         eprintln!("generated/ unchanged ({total} files); nothing written");
         return;

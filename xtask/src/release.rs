@@ -144,6 +144,8 @@ pub struct Prepared {
     pub entry: Option<String>,
     /// The files of `generated/` that change.
     pub changes: Vec<Change>,
+    /// How many files `generated/` holds.
+    pub files: usize,
     /// Where the new spec is cached.
     pub cache: PathBuf,
     pub transaction: Transaction,
@@ -168,6 +170,7 @@ impl Prepared {
             impact: self.impact,
             entry: self.entry,
             changes: self.changes,
+            files: self.files,
             cache: self.cache,
             written,
         })
@@ -184,6 +187,7 @@ pub struct Released {
     pub impact: Impact,
     pub entry: Option<String>,
     pub changes: Vec<Change>,
+    pub files: usize,
     pub cache: PathBuf,
     /// The paths written, relative to the root (directories end in `/`).
     pub written: Vec<String>,
@@ -291,6 +295,7 @@ pub fn prepare(
     )?;
     let out = root.join("generated");
     let changes = at(Step::Generate, generated.files.changes(&out))?;
+    let files = generated.files.files.len();
 
     let mut transaction = Transaction::new(root);
     if !changes.is_empty() {
@@ -320,6 +325,7 @@ pub fn prepare(
         impact,
         entry,
         changes,
+        files,
         cache,
         transaction,
     })
@@ -392,13 +398,7 @@ pub fn report(root: &Path, released: &Released) {
         eprintln!("nothing to write: the pin, changelog and generated/ are already this release");
         return;
     }
-    for change in &released.changes {
-        match change {
-            Change::Changed { path } => eprintln!("  changed generated/{path}"),
-            Change::Missing { path } => eprintln!("  added   generated/{path}"),
-            Change::Extra { path } => eprintln!("  removed generated/{path}"),
-        }
-    }
+    codegen::report_changes(&released.changes, released.files);
     let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     eprintln!("wrote {}", released.written.join(", "));
     eprintln!("  (spec cached at {})", shown(&released.cache));
