@@ -18,6 +18,7 @@ use anyhow::Context;
 use generator::ir::Ir;
 use generator::output::Change;
 use generator::{CrateRelease, Portion};
+use semver::Version;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -240,10 +241,11 @@ pub fn prepare(
             .with_context(|| format!("{} is not a spec: not UTF-8 text", new.label)),
     )?;
     let ir = build_ir(&text, &new.label, portion)?;
-    let same_spec = sha256 == previous.sha256;
-    let diff = match same_spec {
-        true => None,
-        false => Some(diff(root, &previous, &new.release, &ir, portion)?),
+    // The same spec again (a `release`) has no API changes to compare.
+    let diff = if sha256 == previous.sha256 {
+        None
+    } else {
+        Some(diff(root, &previous, &new.release, &ir, portion)?)
     };
     let impact = diff.as_ref().map_or(Impact::Nothing, Impact::of);
     let next = bump::next(&previous.version, impact, options.bump);
@@ -259,27 +261,11 @@ pub fn prepare(
     });
     let changelog_source = match &entry {
         Some(entry) => changelog::insert(&source, entry),
-        None => source.clone(),
+        None => source,
     };
-    // A new release lives at its upstream address; the same release keeps
-    // the pin's (a `release` of the pinned spec rewrites only the version).
-    let (file, url) = if new.release == previous.release {
-        (previous.file.clone(), previous.url.clone())
-    } else {
-        let url = crate::update_spec::upstream_url(&new.release);
-        (crate::update_spec::SPEC_FILE.to_owned(), url)
-    };
-    let pin = Pin {
-        version: next.unwrap_or_else(|| previous.version.clone()),
-        release: new.release.clone(),
-        file,
-        sha256,
-        url,
-    };
-    let spec_dir = root.join("spec");
-    let cache = pin.cache_path(&spec_dir);
+    let pin = next_pin(&previous, next, &new.release, sha256);
     let spec = SpecFile {
-        path: cache.clone(),
+        path: pin.cache_path(&root.join("spec")),
         text,
         sha256: pin.sha256.clone(),
         release: Some(pin.release.clone()),
@@ -293,30 +279,22 @@ pub fn prepare(
         codegen::generate_release(root, &spec, &crate_release, portion)
             .with_context(|| format!("generating the crate from {}", new.label)),
     )?;
-    let out = root.join("generated");
-    let changes = at(Step::Generate, generated.files.changes(&out))?;
+    let changes = at(
+        Step::Generate,
+        generated.files.changes(&root.join("generated")),
+    )?;
     let files = generated.files.files.len();
-
+    let cache = spec.path.clone();
     let mut transaction = Transaction::new(root);
     if !changes.is_empty() {
         transaction.tree("generated", generated.files);
     }
-    let relative = |path: &Path| {
-        path.strip_prefix(root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
-    let spec_text = spec.text.into_bytes();
-    let mut write_if_changed = |path: &Path, bytes: Vec<u8>| {
-        if std::fs::read(path).ok().as_ref() != Some(&bytes) {
-            transaction.file(&relative(path), bytes);
-        }
-    };
-    write_if_changed(&cache, spec_text);
-    write_if_changed(&changelog::source_path(root), changelog_source.into_bytes());
+    transaction.file_if_changed(&cache, spec.text.into_bytes());
+    let changelog_path = changelog::source_path(root);
+    transaction.file_if_changed(&changelog_path, changelog_source.into_bytes());
     // The pin last: in the commit's renames, and in a reader's mind.
-    write_if_changed(&spec_dir.join("pin.toml"), pin.to_toml().into_bytes());
+    let pin_path = root.join("spec/pin.toml");
+    transaction.file_if_changed(&pin_path, pin.to_toml().into_bytes());
     Ok(Prepared {
         previous,
         pin,
@@ -329,6 +307,25 @@ pub fn prepare(
         cache,
         transaction,
     })
+}
+
+/// The pin of the release: the next version, if any, and the new spec. A
+/// new release lives at its upstream address; the same release keeps the
+/// pin's (a `release` of the pinned spec rewrites only the version).
+fn next_pin(previous: &Pin, next: Option<Version>, release: &str, sha256: String) -> Pin {
+    let (file, url) = if release == previous.release {
+        (previous.file.clone(), previous.url.clone())
+    } else {
+        let url = crate::update_spec::upstream_url(release);
+        (crate::update_spec::SPEC_FILE.to_owned(), url)
+    };
+    Pin {
+        version: next.unwrap_or_else(|| previous.version.clone()),
+        release: release.to_owned(),
+        file,
+        sha256,
+        url,
+    }
 }
 
 /// The portion's IR: a spec that does not parse fails at `parse`, one

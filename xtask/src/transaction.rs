@@ -93,6 +93,16 @@ impl Transaction {
         self.files.push((relative.to_owned(), bytes));
     }
 
+    /// Replaces the file at `path` (under the root) with `bytes`, unless
+    /// it already holds exactly them.
+    pub fn file_if_changed(&mut self, path: &Path, bytes: Vec<u8>) {
+        if fs::read(path).ok().as_ref() == Some(&bytes) {
+            return;
+        }
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        self.file(&relative.to_string_lossy().replace('\\', "/"), bytes);
+    }
+
     /// Replaces the directory at `relative` with exactly `files`.
     pub fn tree(&mut self, relative: &str, files: Files) {
         self.trees.push((relative.to_owned(), files));
