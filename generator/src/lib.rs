@@ -33,7 +33,7 @@ pub mod sensitivity;
 pub mod spec;
 mod stack;
 
-pub use emit::Provenance;
+pub use emit::{CrateRelease, Provenance};
 pub use error::{Error, Warning};
 pub use portion::Portion;
 
@@ -56,10 +56,29 @@ pub fn build_ir(text: &str, file: &str, portion: &Portion) -> Result<ir::Ir, Err
     })
 }
 
-/// Runs the whole pipeline in memory: spec text in, generated crate files out.
+/// Runs the whole pipeline in memory: spec text in, generated crate files
+/// out, as an unreleased crate ([`CrateRelease::unreleased`]): for test
+/// specs and benchmarks.
 pub fn generate(
     text: &str,
     provenance: &emit::Provenance,
+    portion: &Portion,
+    templates: &Path,
+) -> Result<Generated, Error> {
+    generate_release(
+        text,
+        provenance,
+        &CrateRelease::unreleased(),
+        portion,
+        templates,
+    )
+}
+
+/// Runs the whole pipeline in memory for one release of the crate.
+pub fn generate_release(
+    text: &str,
+    provenance: &emit::Provenance,
+    release: &CrateRelease,
     portion: &Portion,
     templates: &Path,
 ) -> Result<Generated, Error> {
@@ -67,7 +86,7 @@ pub fn generate(
     require_error_envelope(&ir, portion)?;
     // Emission recurses into nested types too (and syn's parser into the
     // emitted tokens): its threads get the same stack.
-    let files = emit::emit(&ir, provenance, templates)?;
+    let files = emit::emit(&ir, provenance, release, templates)?;
     Ok(Generated { ir, files })
 }
 
@@ -85,14 +104,16 @@ fn require_error_envelope(ir: &ir::Ir, portion: &Portion) -> Result<(), Error> {
 
 /// Generates the crate from the spec `text`, with the templates of the
 /// workspace at `root`. Where the text came from (a pinned release, a file)
-/// is the caller's business: `provenance` only says it in the headers. The
-/// one entry point shared by `cargo xtask codegen` and the drift test, so
-/// both produce the same bytes.
+/// is the caller's business: `provenance` only says it in the headers, as
+/// `release` (the crate's version and changelog) is the caller's to keep.
+/// The one entry point shared by `cargo xtask codegen` and the drift test,
+/// so both produce the same bytes.
 pub fn codegen(
     root: &Path,
     text: &str,
     provenance: &Provenance,
+    release: &CrateRelease,
     portion: &Portion,
 ) -> Result<Generated, Error> {
-    generate(text, provenance, portion, &root.join("templates"))
+    generate_release(text, provenance, release, portion, &root.join("templates"))
 }

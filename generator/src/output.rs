@@ -139,19 +139,27 @@ impl Files {
         let (staging, backup) = siblings(dir);
         recover(dir, &backup)?;
         remove_dir(&staging)?;
-        for (path, contents) in &self.files {
-            let target = staging.join(path);
-            if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            fs::write(&target, contents).map_err(|e| Error::io(&target, e))?;
-        }
+        self.write_under(&staging)?;
         remove_dir(&backup)?;
         if dir.exists() {
             fs::rename(dir, &backup).map_err(|e| Error::io(dir, e))?;
         }
         fs::rename(&staging, dir).map_err(|e| Error::io(&staging, e))?;
         remove_dir(&backup)
+    }
+
+    /// Writes every file under `dir`, creating directories as needed and
+    /// leaving other files there alone: for a directory about to be
+    /// swapped in, such as a staging directory.
+    pub fn write_under(&self, dir: &Path) -> Result<(), Error> {
+        for (path, contents) in &self.files {
+            let target = dir.join(path);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            fs::write(&target, contents).map_err(|e| Error::io(&target, e))?;
+        }
+        Ok(())
     }
 }
 

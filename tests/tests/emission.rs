@@ -18,7 +18,14 @@ fn provenance() -> Provenance {
 fn emit_identity(threads: Option<usize>) -> Files {
     let spec = pinned_spec();
     let ir = generator::build_ir(&spec.text, "spec3.yaml", &Portion::identity()).unwrap();
-    emit::emit_with_threads(&ir, &provenance(), &root().join("templates"), threads).unwrap()
+    emit::emit_with_threads(
+        &ir,
+        &provenance(),
+        &generator::CrateRelease::unreleased(),
+        &root().join("templates"),
+        threads,
+    )
+    .unwrap()
 }
 
 #[test]

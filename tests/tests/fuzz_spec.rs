@@ -13,7 +13,7 @@ use codegen_tests::identity_portion::identity_document;
 use codegen_tests::mutation::{self, Mutation, Retype, Target, Wrapper, ODD_NAMES};
 use codegen_tests::{pinned_spec, root};
 use generator::emit::Provenance;
-use generator::{Generated, Portion};
+use generator::{CrateRelease, Generated, Portion};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 use serde_yaml::Value;
@@ -35,14 +35,18 @@ fn provenance() -> Provenance {
     }
 }
 
-/// Runs the whole pipeline on `doc` as YAML text.
+/// Runs the whole pipeline on `doc` as YAML text, as the workspace's
+/// release of the crate (its version and changelog).
 fn generate(doc: &Value) -> Result<Generated, generator::Error> {
     static PROVENANCE: OnceLock<Provenance> = OnceLock::new();
+    static RELEASE: OnceLock<CrateRelease> = OnceLock::new();
     let text = serde_yaml::to_string(doc).unwrap();
     let provenance = PROVENANCE.get_or_init(provenance);
-    generator::generate(
+    let release = RELEASE.get_or_init(|| xtask::codegen::crate_release(&root()).unwrap());
+    generator::generate_release(
         &text,
         provenance,
+        release,
         &Portion::identity(),
         &root().join("templates"),
     )

@@ -1,10 +1,12 @@
-//! `cargo xtask codegen`: find the spec, generate, write or check.
+//! `cargo xtask codegen`: find the spec, generate, write or check. The
+//! crate's version comes from `spec/pin.toml` and its changelog from
+//! `spec/CHANGELOG.md` ([`crate::changelog`]); codegen never changes either.
 
-use crate::fetch;
 use crate::source::{self, Pin, SpecFile};
+use crate::{changelog, fetch, transaction};
 use anyhow::Context;
 use generator::output::{Change, Drift};
-use generator::{Generated, Portion};
+use generator::{CrateRelease, Generated, Portion};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,6 +24,15 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    if args.check {
+        anyhow::ensure!(
+            !transaction::pending(root),
+            "an update was interrupted after its commit point; \
+             `cargo xtask codegen` (without --check) finishes it"
+        );
+    } else if transaction::recover(root)? == transaction::Recovery::Finished {
+        eprintln!("finished an update that was interrupted after its commit point");
+    }
     let spec = locate_spec(root, args.spec.as_deref())?;
     eprintln!("spec: {} ({})", spec.path.display(), describe(&spec));
     let portion = Portion::by_name(&args.portion);
@@ -56,15 +67,35 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Generates the crate from `spec` with the templates of the workspace at
-/// `root`: the one entry point shared by `cargo xtask codegen` and the
-/// drift test, so both produce the same bytes.
-pub fn generate(
+/// Generates the crate from `spec` with the templates, version and
+/// changelog of the workspace at `root`: the one entry point shared by
+/// `cargo xtask codegen` and the drift test, so both produce the same bytes.
+pub fn generate(root: &Path, spec: &SpecFile, portion: &Portion) -> anyhow::Result<Generated> {
+    let release = crate_release(root)?;
+    Ok(generate_release(root, spec, &release, portion)?)
+}
+
+/// Generates the crate as [`generate`] does, for the given release of it:
+/// what an update writes once it has computed the next version and entry.
+pub fn generate_release(
     root: &Path,
     spec: &SpecFile,
+    release: &CrateRelease,
     portion: &Portion,
 ) -> Result<Generated, generator::Error> {
-    generator::codegen(root, &spec.text, &spec.provenance(), portion)
+    generator::codegen(root, &spec.text, &spec.provenance(), release, portion)
+}
+
+/// The crate's release as the workspace records it: the version in
+/// `spec/pin.toml`, which must be the changelog's newest entry.
+pub fn crate_release(root: &Path) -> anyhow::Result<CrateRelease> {
+    let pin = Pin::load(&root.join("spec/pin.toml"))?;
+    let source = changelog::read(root)?;
+    changelog::check_matches(&source, &pin.version)?;
+    Ok(CrateRelease {
+        version: pin.version.to_string(),
+        changelog: Some(changelog::generated(&source)),
+    })
 }
 
 /// `--spec`, `STRIPE_OPENAPI_SPEC`, the cache, then a download into the cache.
@@ -104,7 +135,7 @@ fn report_check(drift: &[Drift]) -> ExitCode {
 
 /// What a plain run did. Nothing is written when nothing changed, so the
 /// generated crate's files keep their times and cargo does not rebuild it.
-fn report_changes(changes: &[Change], total: usize) {
+pub(crate) fn report_changes(changes: &[Change], total: usize) {
     if changes.is_empty() {
         eprintln!("generated/ unchanged ({total} files); nothing written");
         return;

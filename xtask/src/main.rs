@@ -1,14 +1,16 @@
 //! `cargo xtask`: the project's commands.
 //!
 //! * `cargo xtask codegen [--check] [--spec PATH] [--portion NAME]`
-//! * `cargo xtask update-spec --release vNNN [--file PATH | --url URL] [--portion NAME]`
+//! * `cargo xtask update-spec --release vNNN [--file PATH | --url URL] [--portion NAME]
+//!   [--bump patch|minor|major] [--date YYYY-MM-DD] [--note TEXT]...`
+//! * `cargo xtask release --bump patch|minor|major [--date YYYY-MM-DD] [--note TEXT]...`
 //! * `cargo xtask spec-diff OLD NEW [--format markdown|json] [--portion NAME]`
 //! * `cargo xtask bench [--runs N] [--scale 1,11,51,201] [--portions issuing,...]`
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xtask::{bench, codegen, spec_diff, update_spec};
+use xtask::{bench, codegen, release, spec_diff, update_spec};
 
 /// mimalloc, which counts heap bytes for `cargo xtask bench` when asked;
 /// otherwise it costs one relaxed load per allocation.
@@ -29,8 +31,12 @@ struct Cli {
 enum Command {
     /// Regenerate `generated/` from the pinned spec (or check it is up to date).
     Codegen(codegen::Args),
-    /// Pin a release of Stripe's spec: fetch it, check it, fill the cache, rewrite spec/pin.toml.
+    /// Pin a release of Stripe's spec and release the crate built from it: next version
+    /// from the API diff, changelog entry, regenerated generated/, all written at once.
     UpdateSpec(update_spec::Args),
+    /// Release hand-written changes (templates/) with the pinned spec: bump the version,
+    /// add a changelog entry, regenerate generated/.
+    Release(release::Args),
     /// A changelog of the API portion between two specs (files or cached releases like `v524`).
     SpecDiff(spec_diff::Args),
     /// Time and memory of codegen beside parsing the spec; run with `cargo run --release -p xtask -- bench`.
@@ -42,6 +48,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => codegen::run(&workspace_root(), args),
         Command::UpdateSpec(args) => update_spec::run(&workspace_root(), args),
+        Command::Release(args) => release::run(&workspace_root(), args),
         Command::SpecDiff(args) => spec_diff::run(&workspace_root(), args),
         Command::Bench(args) => bench::run(&workspace_root(), args),
     };

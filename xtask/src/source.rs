@@ -55,10 +55,14 @@ impl Error {
 /// The environment variable naming a spec file.
 pub const SPEC_ENV: &str = "STRIPE_OPENAPI_SPEC";
 
-/// The pin manifest, `spec/pin.toml`.
+/// The pin manifest, `spec/pin.toml`: what `generated/` is built from.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Pin {
+    /// The version of the generated crate, `stripe-identity`: the one place
+    /// it is kept. Codegen stamps it into `generated/Cargo.toml`;
+    /// `cargo xtask update-spec` and `cargo xtask release` raise it.
+    pub version: semver::Version,
     /// Release tag of github.com/stripe/openapi (`v524`).
     pub release: String,
     /// Path of the spec inside that repository (`openapi/spec3.yaml`).
@@ -78,13 +82,24 @@ impl Pin {
             message: e.to_string(),
         })?;
         let hex = pin.sha256.len() == 64 && pin.sha256.bytes().all(|b| b.is_ascii_hexdigit());
-        if !hex {
-            return Err(Error::Manifest {
+        let problem = if !hex {
+            Some(format!("sha256 `{}` is not 64 hex digits", pin.sha256))
+        } else if !pin.version.pre.is_empty() || !pin.version.build.is_empty() {
+            // Releases are bumped by component; a pre-release has no rule here.
+            Some(format!(
+                "version `{}` is not MAJOR.MINOR.PATCH (no pre-release or build part)",
+                pin.version
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => Err(Error::Manifest {
                 path: path.to_owned(),
-                message: format!("sha256 `{}` is not 64 hex digits", pin.sha256),
-            });
+                message,
+            }),
+            None => Ok(pin),
         }
-        Ok(pin)
     }
 
     /// The cache file for this pin, under `spec_dir/cache/`.
@@ -102,13 +117,18 @@ impl Pin {
             .join(format!("{name}.{}.{ext}", self.release))
     }
 
-    /// The pin serialized back to its TOML form, with a comment on top.
+    /// The pin serialized back to its TOML form, with comments.
     pub fn to_toml(&self) -> String {
         format!(
-            "# The release of Stripe's OpenAPI spec the generated crate is built from.\n\
-             # Rewritten by `cargo xtask update-spec`; the spec itself is never committed.\n\
+            "# What generated/ is built from. Rewritten by `cargo xtask update-spec` and\n\
+             # `cargo xtask release`, never by hand; the spec itself is never committed.\n\
+             \n\
+             # The version of the generated crate, stripe-identity.\n\
+             version = \"{}\"\n\
+             \n\
+             # The release of Stripe's OpenAPI spec it is generated from.\n\
              release = \"{}\"\nfile = \"{}\"\nsha256 = \"{}\"\nurl = \"{}\"\n",
-            self.release, self.file, self.sha256, self.url
+            self.version, self.release, self.file, self.sha256, self.url
         )
     }
 }

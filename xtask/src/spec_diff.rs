@@ -33,6 +33,7 @@ pub use rules::{rules_markdown, Rule, RuleDoc};
 use crate::source::Pin;
 use anyhow::Context;
 use flatten::Item;
+use generator::ir::Ir;
 use generator::{Error, Portion};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -139,6 +140,19 @@ impl Snapshot {
         )?)
     }
 
+    /// The snapshot of a portion's IR, built from the spec named `spec`.
+    pub fn from_ir(spec: &str, ir: &Ir, portion: &Portion) -> Snapshot {
+        Snapshot {
+            portion: portion.name.clone(),
+            items: flatten::flatten(ir),
+            info: SpecInfo {
+                spec: spec.to_owned(),
+                api_version: ir.api_version.clone(),
+                portion_present: true,
+            },
+        }
+    }
+
     /// Builds the snapshot of spec text; `file` names it in errors.
     pub fn from_text(
         spec: &str,
@@ -152,11 +166,7 @@ impl Snapshot {
             portion_present,
         };
         match generator::build_ir(text, file, portion) {
-            Ok(ir) => Ok(Snapshot {
-                portion: portion.name.clone(),
-                items: flatten::flatten(&ir),
-                info: info(ir.api_version, true),
-            }),
+            Ok(ir) => Ok(Snapshot::from_ir(spec, &ir, portion)),
             // An API older than the product has no portion: compare as empty.
             Err(Error::EmptyPortion { api_version, .. }) => Ok(Snapshot {
                 portion: portion.name.clone(),

@@ -1,19 +1,23 @@
 //! `cargo xtask update-spec --release vNNN [--file PATH | --url URL]
-//! [--portion NAME]`: pins a release of Stripe's spec.
+//! [--portion NAME] [--bump LEVEL] [--date YYYY-MM-DD] [--note TEXT]`:
+//! pins a release of Stripe's spec, and releases the crate built from it.
 //!
-//! The new file is checked before anything changes: it must be UTF-8, parse
-//! as an OpenAPI document, and the portion (Identity unless `--portion`
-//! names another) must build into the generator's IR. Only then is the cache file written, and the pin last,
-//! each through a temporary file renamed into place. So a failed download,
-//! a file that is not a spec, or a run interrupted before the last rename
-//! leaves the pin in force and its cache file as they were; interrupted
-//! between the two renames, the only trace is a cache file for the new
-//! release that nothing pins yet.
+//! One step does it all, in memory first ([`crate::release::prepare`]):
+//! fetch the spec, parse it, build the portion (Identity unless `--portion`
+//! names another), diff it against the current pin's spec, compute the next
+//! version from the diff ([`crate::bump`]), add the changelog entry and
+//! regenerate `generated/`. Only then are the spec cache file,
+//! `spec/CHANGELOG.md`, `spec/pin.toml` and `generated/` written, all at
+//! once ([`crate::transaction`]). A failed step (its error names it) or an
+//! interrupted run leaves every one of them as it was.
+//!
+//! An update to the spec already pinned, byte for byte, writes nothing.
 
 use crate::fetch;
+use crate::release::{self, at, EntryArgs, NewSpec, Options, Released, Step};
 use crate::source::{sha256_hex, Pin};
+use crate::{bump::Bump, transaction};
 use anyhow::{bail, Context};
-use generator::ir::Ir;
 use generator::Portion;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,9 +41,14 @@ pub struct Args {
     /// Download the spec from this address (a mirror) instead of upstream.
     #[arg(long, value_name = "URL")]
     url: Option<String>,
-    /// The Stripe namespace the new spec must be able to generate.
+    /// The Stripe namespace to compare and generate.
     #[arg(long, default_value = "identity")]
     portion: String,
+    /// Raise the version at least this much (never less than the API changes require).
+    #[arg(long, value_enum)]
+    bump: Option<Bump>,
+    #[command(flatten)]
+    entry: EntryArgs,
 }
 
 /// Where the new spec's bytes come from.
@@ -49,16 +58,6 @@ pub enum Source {
     Url(String),
 }
 
-/// What an update did.
-#[derive(Clone, Debug)]
-pub struct Updated {
-    /// The pin before, when it could be read.
-    pub previous: Option<Pin>,
-    pub pin: Pin,
-    pub cache: PathBuf,
-    pub api_version: String,
-}
-
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let source = match (args.file, args.url) {
         (Some(file), _) => Source::File(file),
@@ -66,43 +65,46 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         (None, None) => Source::Url(upstream_url(&args.release)),
     };
     let portion = Portion::by_name(&args.portion);
-    let updated = update_spec(root, &args.release, &source, &portion)?;
-    report(root, &updated);
+    let options = args.entry.options(args.bump)?;
+    match update_spec(root, &args.release, &source, &portion, &options)? {
+        Some(released) => release::report(root, &released),
+        None => eprintln!(
+            "release {} is already pinned with this sha256: nothing written \
+             (`cargo xtask codegen` regenerates after template changes, \
+             `cargo xtask release --bump ...` releases them)",
+            args.release
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Fetches the spec of `release` and checks that `portion` builds from it,
-/// then fills the cache and rewrites the pin of the workspace at `root`.
+/// Fetches the spec of `release`, and releases the crate built from it
+/// after the current pin of the workspace at `root`. `None` when that is
+/// the pinned spec already, byte for byte, and no bump is asked for:
+/// nothing is written.
 pub fn update_spec(
     root: &Path,
     release: &str,
     source: &Source,
     portion: &Portion,
-) -> anyhow::Result<Updated> {
+    options: &Options,
+) -> anyhow::Result<Option<Released>> {
     check_release_name(release)?;
-    let spec_dir = root.join("spec");
-    let pin_path = spec_dir.join("pin.toml");
-    // A missing or broken pin is what this command replaces, so it does not stop it.
-    let previous = Pin::load(&pin_path).ok();
-    let unchanged = || format!("{} and the spec cache are unchanged", pin_path.display());
-    let (bytes, label) = read_source(source).with_context(unchanged)?;
-    let ir = check_spec(&bytes, &label, portion).with_context(unchanged)?;
-    let pin = Pin {
+    at(Step::ReadState, transaction::recover(root))?;
+    // The version and changelog follow from the diff against the pin.
+    let previous = at(Step::ReadState, Pin::load(&root.join("spec/pin.toml")))?;
+    let (bytes, label) = at(Step::Fetch, read_source(source))?;
+    let already_pinned = release == previous.release && sha256_hex(&bytes) == previous.sha256;
+    if already_pinned && options.bump.is_none() {
+        return Ok(None);
+    }
+    let new = NewSpec {
         release: release.to_owned(),
-        file: SPEC_FILE.to_owned(),
-        sha256: sha256_hex(&bytes),
-        url: upstream_url(release),
+        bytes,
+        label,
     };
-    let cache = pin.cache_path(&spec_dir);
-    fetch::write_atomically(&cache, &bytes).with_context(unchanged)?;
-    fetch::write_atomically(&pin_path, pin.to_toml().as_bytes())
-        .with_context(|| format!("{} is unchanged", pin_path.display()))?;
-    Ok(Updated {
-        previous,
-        pin,
-        cache,
-        api_version: ir.api_version,
-    })
+    let prepared = release::prepare(root, previous, new, portion, options)?;
+    prepared.write().map(Some)
 }
 
 /// The release becomes part of a file name and a URL: keep it to the
@@ -134,42 +136,4 @@ fn read_source(source: &Source) -> anyhow::Result<(Vec<u8>, String)> {
             Ok((bytes, url.clone()))
         }
     }
-}
-
-/// The spec must be text, parse, and hold a usable `portion`.
-fn check_spec(bytes: &[u8], label: &str, portion: &Portion) -> anyhow::Result<Ir> {
-    let text = std::str::from_utf8(bytes)
-        .with_context(|| format!("{label} is not a spec: not UTF-8 text"))?;
-    generator::build_ir(text, label, portion).with_context(|| {
-        format!(
-            "{label} is not a spec the generator can use for the `{}` portion ({} bytes)",
-            portion.name,
-            bytes.len()
-        )
-    })
-}
-
-fn report(root: &Path, updated: &Updated) {
-    let pin = &updated.pin;
-    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-    eprintln!(
-        "pinned release {} (API version {}), sha256 {}",
-        pin.release, updated.api_version, pin.sha256
-    );
-    match &updated.previous {
-        Some(old) => eprintln!("  was release {}, sha256 {}", old.release, old.sha256),
-        None => eprintln!("  (there was no readable pin before)"),
-    }
-    eprintln!(
-        "  cached at {}; spec/pin.toml rewritten",
-        shown(&updated.cache)
-    );
-    eprintln!("next:");
-    if let Some(old) = &updated.previous {
-        eprintln!(
-            "  cargo xtask spec-diff {} {}   # what changed in the API",
-            old.release, pin.release
-        );
-    }
-    eprintln!("  cargo xtask codegen   # regenerate generated/ from the new pin");
 }

@@ -57,6 +57,28 @@ impl Provenance {
     }
 }
 
+/// The release of the generated crate, which the spec does not say: its
+/// version, stamped into the crate's `Cargo.toml` where the template says
+/// `{{version}}`, and its changelog, written as `CHANGELOG.md`. `xtask`
+/// keeps both outside the crate (`spec/pin.toml`, `spec/CHANGELOG.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrateRelease {
+    /// `0.1.0`.
+    pub version: String,
+    /// The whole `CHANGELOG.md`, written as given; `None` writes none.
+    pub changelog: Option<String>,
+}
+
+impl CrateRelease {
+    /// What test specs and benchmarks generate: version `0.0.0`, no changelog.
+    pub fn unreleased() -> Self {
+        CrateRelease {
+            version: "0.0.0".to_owned(),
+            changelog: None,
+        }
+    }
+}
+
 /// The comment syntax of a generated file.
 #[derive(Clone, Copy)]
 enum Comment {
@@ -77,8 +99,13 @@ disable_all_formatting = true
 ";
 
 /// Renders the whole generated crate, with one thread per core.
-pub fn emit(ir: &Ir, provenance: &Provenance, templates: &Path) -> Result<Files, Error> {
-    emit_with_threads(ir, provenance, templates, None)
+pub fn emit(
+    ir: &Ir,
+    provenance: &Provenance,
+    release: &CrateRelease,
+    templates: &Path,
+) -> Result<Files, Error> {
+    emit_with_threads(ir, provenance, release, templates, None)
 }
 
 /// Renders the whole generated crate on `threads` threads (one per core
@@ -87,11 +114,15 @@ pub fn emit(ir: &Ir, provenance: &Provenance, templates: &Path) -> Result<Files,
 pub fn emit_with_threads(
     ir: &Ir,
     provenance: &Provenance,
+    release: &CrateRelease,
     templates: &Path,
     threads: Option<usize>,
 ) -> Result<Files, Error> {
     let mut files = Files::default();
-    let runtime = templates::copy(templates, provenance, ir, &mut files)?;
+    let runtime = templates::copy(templates, provenance, release, ir, &mut files)?;
+    if let Some(changelog) = &release.changelog {
+        files.insert("CHANGELOG.md", changelog.clone());
+    }
     files.insert(
         "rustfmt.toml",
         format!(

@@ -5,9 +5,17 @@ use super::{Change, ChangeKind, Changelog, Key, Kind, Scope, SpecInfo};
 use std::fmt::Write;
 
 impl Changelog {
+    /// The changelog under a level-2 heading, as `cargo xtask spec-diff` prints it.
     pub fn markdown(&self) -> String {
+        self.markdown_at(2)
+    }
+
+    /// The changelog under a heading of `level` (`##` is 2), its sections one
+    /// level below: a release's entry in CHANGELOG.md nests it at level 3.
+    pub fn markdown_at(&self, level: usize) -> String {
+        let heading = "#".repeat(level);
         let mut out = format!(
-            "## Changes to the `{}` API: {} to {}\n\n",
+            "{heading} Changes to the `{}` API: {} to {}\n\n",
             self.portion,
             label(&self.old),
             label(&self.new)
@@ -16,7 +24,7 @@ impl Changelog {
             ("Breaking", &self.breaking),
             ("Non-breaking", &self.non_breaking),
         ] {
-            let _ = writeln!(out, "### {title}\n");
+            let _ = writeln!(out, "{heading}# {title}\n");
             if changes.is_empty() {
                 out.push_str("None.\n");
             }

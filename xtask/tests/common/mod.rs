@@ -31,26 +31,51 @@ pub fn test_spec(name: &str) -> PathBuf {
 pub const V524_SHA256: &str = "eed9ac08a03a5374caa994362bfa080ae87ee75f0a3dc76f9d48b19c705b50bb";
 pub const V99_SHA256: &str = "8fcb5057ec4fb47da9681b477aaf9a0ee68fb9c7ba9e27b58d058c1c13af3383";
 
-/// A temporary workspace layout (`spec/pin.toml`, `spec/cache/`), removed on drop.
+/// The version and changelog every temporary workspace starts from, as
+/// the project's own did when releases began: 0.1.0 from v524.
+pub const CHANGELOG: &str = "# Changelog\n\
+\n\
+Newest first.\n\
+\n\
+## [0.1.0] - 2026-11-22\n\
+\n\
+Generated from release v524 of Stripe's OpenAPI spec (Stripe API version 2023-08-16).\n";
+
+/// A temporary copy of the workspace, removed on drop: `spec/pin.toml`
+/// (v524, version 0.1.0), `spec/CHANGELOG.md` ([`CHANGELOG`]), the v524
+/// spec in `spec/cache/`, and the project's own `templates/` and
+/// `generated/`. Tests never touch the real spec/ or generated/.
 pub struct TempRoot {
     pub path: PathBuf,
 }
 
 impl TempRoot {
-    /// A fresh directory under cargo's per-target temp dir, pinned to v524.
+    /// A fresh copy under cargo's per-target temp dir, pinned to v524.
     pub fn new(name: &str) -> TempRoot {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("xtask-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(path.join("spec/cache")).unwrap();
         let pin = xtask::source::Pin {
+            version: semver::Version::new(0, 1, 0),
             release: "v524".to_owned(),
             file: "openapi/spec3.yaml".to_owned(),
             sha256: V524_SHA256.to_owned(),
             url: "https://raw.githubusercontent.com/stripe/openapi/v524/openapi/spec3.yaml"
                 .to_owned(),
         };
+        TempRoot::pinned(name, pin, &shared_spec("spec3.v524.yaml"), CHANGELOG)
+    }
+
+    /// A fresh copy pinned to `pin`, with `spec` as its cached file and
+    /// `changelog` as spec/CHANGELOG.md.
+    pub fn pinned(name: &str, pin: xtask::source::Pin, spec: &Path, changelog: &str) -> TempRoot {
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(path.join("spec/cache")).unwrap();
         std::fs::write(path.join("spec/pin.toml"), pin.to_toml()).unwrap();
+        std::fs::write(path.join("spec/CHANGELOG.md"), changelog).unwrap();
+        std::fs::copy(spec, pin.cache_path(&path.join("spec"))).unwrap();
+        for dir in ["templates", "generated"] {
+            copy_dir(&workspace_root().join(dir), &path.join(dir));
+        }
         TempRoot { path }
     }
 
@@ -58,10 +83,23 @@ impl TempRoot {
         std::fs::read_to_string(self.path.join("spec/pin.toml")).unwrap()
     }
 
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path.join(relative)).unwrap()
+    }
+
     /// Every file under `spec/`, by relative path, with its bytes.
     pub fn spec_tree(&self) -> Vec<(String, Vec<u8>)> {
+        self.files_under("spec")
+    }
+
+    /// Every file of the copy, by relative path, with its bytes.
+    pub fn all_files(&self) -> Vec<(String, Vec<u8>)> {
+        self.files_under("")
+    }
+
+    fn files_under(&self, dir: &str) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
-        let mut dirs = vec![self.path.join("spec")];
+        let mut dirs = vec![self.path.join(dir)];
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -75,6 +113,19 @@ impl TempRoot {
         }
         out.sort();
         out
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
     }
 }
 
