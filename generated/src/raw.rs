@@ -115,11 +115,8 @@ impl RawRequest {
 /// endpoint it spells: the client adds the query string itself, and URL
 /// parsing would resolve `.`/`..` segments.
 fn check_path(path: &str) -> Result<(), Error> {
-    let refuse = |why: &str| {
-        Err(Error::InvalidRequest(format!(
-            "raw request path {path:?} {why}"
-        )))
-    };
+    // The message leaves the path out: it holds ids and other caller input.
+    let refuse = |why: &str| Err(Error::InvalidRequest(format!("the raw request path {why}")));
     if !path.starts_with("/v1/") {
         return refuse("must start with `/v1/`");
     }

@@ -181,6 +181,7 @@ pub const ROOT_MODULES: &[&str] = &[
     // templates/src
     "body_limit",
     "client",
+    "decode_failure",
     "emptyable",
     "error",
     "expandable",
@@ -189,6 +190,7 @@ pub const ROOT_MODULES: &[&str] = &[
     "form",
     "id",
     "json",
+    "json_tree",
     "list",
     "pagination",
     "path",
@@ -209,7 +211,6 @@ pub const ROOT_MODULES: &[&str] = &[
     "reqwest",
     "serde",
     "serde_json",
-    "serde_path_to_error",
     "sha2",
     "std",
     "thiserror",

@@ -178,28 +178,26 @@ impl Client {
     /// The full URL of a request: base URL, path and, for GET and DELETE,
     /// the parameters as a query string.
     fn url_for(&self, request: &Request) -> Result<Url, Error> {
+        // Messages leave the path out: it holds ids and other caller input.
         if !request.path.starts_with('/') {
-            return Err(Error::InvalidRequest(format!(
-                "request path {:?} must start with `/`",
-                request.path
-            )));
+            return Err(Error::InvalidRequest(
+                "the request path must start with `/`".to_owned(),
+            ));
         }
         let mut text = format!("{}{}", self.inner.base_url, request.path);
         if request.method != Method::Post && !request.params.is_empty() {
             text.push('?');
             text.push_str(&crate::form::encode(&request.params));
         }
-        let url = Url::parse(&text).map_err(|e| {
-            Error::InvalidRequest(format!("invalid URL for path {:?}: {e}", request.path))
-        })?;
+        let url = Url::parse(&text)
+            .map_err(|e| Error::InvalidRequest(format!("invalid URL for the request path: {e}")))?;
         // URL parsing resolves `.`/`..` segments (also encoded ones such as
         // `%2e%2e`) and would silently call another endpoint. Refuse any
         // path the parser rewrote.
         if url.path() != format!("{}{}", self.inner.base_path, request.path) {
-            return Err(Error::InvalidRequest(format!(
-                "request path {:?} is not a plain, encoded path",
-                request.path
-            )));
+            return Err(Error::InvalidRequest(
+                "the request path is not a plain, encoded path".to_owned(),
+            ));
         }
         Ok(url)
     }
@@ -259,7 +257,7 @@ impl Client {
         if let Some(body) = &prepared.body {
             builder = builder.body(body.clone());
         }
-        let mut response = builder.send().await.map_err(Error::Network)?;
+        let mut response = builder.send().await.map_err(Error::network)?;
         let status = response.status();
         // Taken rather than cloned: the response only needs its body now.
         let headers = std::mem::take(response.headers_mut());
@@ -468,10 +466,14 @@ fn parse_base_url(base_url: &str) -> Result<(String, String), Error> {
     Ok((trimmed.to_owned(), base_path))
 }
 
-/// A header value from user input; the error names the header.
+/// A header value from user input; the error names the header and where
+/// the fault is, not the value.
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, String> {
-    HeaderValue::from_str(value)
-        .map_err(|_| format!("{name} {value:?} contains characters not allowed in a header"))
+    HeaderValue::from_str(value).map_err(|_| {
+        let at = value.bytes().position(|b| b < b' ' && b != b'\t' || b == 0x7f);
+        let at = at.map_or(String::new(), |i| format!(" (at byte {i})"));
+        format!("{name} contains characters not allowed in a header{at}")
+    })
 }
 
 /// A `Stripe-Version` header value; the error names the header.

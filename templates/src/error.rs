@@ -44,8 +44,9 @@ pub enum Error {
     /// The request could not be sent or its response could not be read
     /// (connection refused, reset, timed out, ...), even after retrying.
     ///
-    /// The underlying error names the URL but never the request headers, so
-    /// the `Authorization` header cannot leak through it.
+    /// The underlying error names the URL without its query string (the
+    /// parameters of a GET, which may hold personal data) and never the
+    /// request headers, so the `Authorization` header cannot leak through it.
     #[error("network error talking to Stripe: {}", SourceChain(.0))]
     Network(#[source] reqwest::Error),
 
@@ -101,6 +102,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// An [`Error::Network`] whose URL has lost its query string: a GET's
+    /// parameters may hold personal data, and errors are logged.
+    pub(crate) fn network(mut err: reqwest::Error) -> Error {
+        if let Some(url) = err.url_mut() {
+            url.set_query(None);
+        }
+        Error::Network(err)
+    }
+
     /// The HTTP status code of the response that caused this error, if a
     /// response was received.
     pub fn status(&self) -> Option<u16> {
@@ -221,7 +231,11 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// A string that is not a valid id for the expected kind of Stripe object.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Display` and `Debug` never show the rejected value, which came from
+/// outside (a URL, a form) and may hold anything: only its length and, when
+/// it starts like a Stripe id (`vr_`), that prefix.
+#[derive(Clone, PartialEq, Eq)]
 pub struct InvalidId {
     /// The prefix ids of this kind start with (for example `vs_`); empty when
     /// the id kind has no fixed prefix.
@@ -230,21 +244,44 @@ pub struct InvalidId {
     pub value: String,
 }
 
+impl InvalidId {
+    /// The value's own id prefix (`vr_`), if it starts like a Stripe id:
+    /// a few lowercase letters and an underscore.
+    fn found_prefix(&self) -> Option<&str> {
+        let end = self.value.find('_')?;
+        let letters = &self.value[..end];
+        let plausible = (1..=8).contains(&letters.len())
+            && letters.bytes().all(|b| b.is_ascii_lowercase());
+        plausible.then(|| &self.value[..=end])
+    }
+}
+
 impl fmt::Display for InvalidId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let len = self.value.chars().count();
         if self.expected_prefix.is_empty() {
-            write!(
-                f,
-                "invalid Stripe id {:?}: expected a non-empty id",
-                self.value
-            )
-        } else {
-            write!(
-                f,
-                "invalid Stripe id {:?}: expected `{}` followed by at least one character",
-                self.value, self.expected_prefix
-            )
+            return write!(f, "invalid Stripe id: expected a non-empty id");
         }
+        write!(
+            f,
+            "invalid Stripe id ({len} characters): expected `{}` followed by at least one character",
+            self.expected_prefix
+        )?;
+        match self.found_prefix() {
+            Some(found) if found != self.expected_prefix => {
+                write!(f, ", found an id starting with `{found}`")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for InvalidId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvalidId")
+            .field("expected_prefix", &self.expected_prefix)
+            .field("value", &format_args!("[redacted, {} bytes]", self.value.len()))
+            .finish()
     }
 }
 

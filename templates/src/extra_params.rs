@@ -18,12 +18,15 @@
 //!   would read such a pair as one parameter given twice, so this is an
 //!   error rather than a silent duplicate.
 //!
-//! A failed check is an [`Error::InvalidRequest`] naming the key. Values
+//! A failed check is an [`Error::InvalidRequest`] naming the key, its text
+//! between brackets shown only where it looks like Stripe's parameter names
+//! (`metadata[…]` for any other, which would be a map's key: data). Values
 //! never appear in errors or `Debug` output: they may hold personal data.
 
 use std::fmt;
 
 use crate::error::Error;
+use crate::form::shown_key;
 
 /// What `Debug` shows instead of a value.
 const REDACTED: &str = "[redacted]";
@@ -74,6 +77,7 @@ fn check_shape(key: &str) -> Result<(), Error> {
         ));
     }
     if !is_bracket_form(key) {
+        let key = shown_key(key);
         return Err(Error::InvalidRequest(format!(
             "extra parameter {key:?} is not in Stripe's bracket form \
              (a name, then non-empty `[segment]`s, as in `options[email][require_verification]`)"
@@ -114,7 +118,9 @@ fn is_bracket_prefix(prefix: &str, key: &str) -> bool {
 }
 
 fn overlap_message(key: &str, other: &str) -> String {
-    if key == other {
+    let same = key == other;
+    let (key, other) = (shown_key(key), shown_key(other));
+    if same {
         format!("extra parameter {key:?} is already set; give each parameter once")
     } else {
         format!(
