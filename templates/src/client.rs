@@ -105,9 +105,13 @@ impl Client {
     ///
     /// # Panics
     ///
-    /// If the key is empty or not a valid HTTP header value, or if the TLS
-    /// backend cannot be initialised. Use [`Client::builder`] and
-    /// [`ClientBuilder::build`] to handle those as errors instead.
+    /// If the key is empty (as when the variable meant to hold it is not
+    /// set), holds whitespace or is not a valid HTTP header value, or if the
+    /// TLS backend cannot be initialised. The message says which, never
+    /// showing the key: `cannot create Stripe client: invalid client
+    /// configuration: the Stripe secret key is empty ...`. Use
+    /// [`Client::builder`] and [`ClientBuilder::build`] to get these as an
+    /// [`Error::Config`] instead.
     pub fn new(secret_key: impl Into<String>) -> Client {
         match Client::builder(secret_key).build() {
             Ok(client) => client,
@@ -435,10 +439,22 @@ fn debug_config(f: &mut fmt::Formatter<'_>, name: &str, config: &Config) -> fmt:
 
 /// The `Authorization` header for a secret key, marked sensitive.
 fn bearer(secret_key: &str) -> Result<HeaderValue, Error> {
+    // The key itself must stay out of every message.
     if secret_key.trim().is_empty() {
-        return Err(Error::Config("the secret key is empty".to_owned()));
+        return Err(Error::Config(
+            "the Stripe secret key is empty (is the variable meant to hold it set?): \
+             pass the account's secret key (`sk_live_...`, `sk_test_...`) or a \
+             restricted key (`rk_...`) from the API keys page of the Stripe Dashboard"
+                .to_owned(),
+        ));
     }
-    // The key itself must stay out of the message.
+    if secret_key.contains(char::is_whitespace) {
+        return Err(Error::Config(
+            "the Stripe secret key holds whitespace, which no Stripe key does \
+             (a line break read with it from a file?)"
+                .to_owned(),
+        ));
+    }
     let mut value = HeaderValue::from_str(&format!("Bearer {secret_key}")).map_err(|_| {
         Error::Config("the secret key contains characters not allowed in a header".to_owned())
     })?;
