@@ -112,6 +112,15 @@ async fn webhook(
             return (StatusCode::BAD_REQUEST, "invalid signature\n");
         }
     };
+    if let Some(version) = event.api_version_mismatch() {
+        // It decoded, but fields may be missing or renamed: align the
+        // endpoint's API version with the crate's.
+        eprintln!(
+            "{}: rendered in API version {version}, this crate decodes {}",
+            event.id,
+            stripe_identity::API_VERSION
+        );
+    }
     // Handling cannot fail here. Where it can, remember the id only once it
     // succeeded (or in the same transaction) and answer 500 on failure, so
     // that Stripe delivers the event again.

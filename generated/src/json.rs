@@ -58,6 +58,15 @@ pub(crate) fn from_raw<T: DeserializeOwned>(
     })
 }
 
+/// The top-level `api_version` of a JSON object, if it has a string one.
+pub(crate) fn api_version(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Versioned {
+        api_version: Option<String>,
+    }
+    serde_json::from_slice::<Versioned>(bytes).ok()?.api_version
+}
+
 /// Why `bytes` do not decode as `T`, given serde_json's error `plain`: the
 /// path and a message without values.
 fn describe<T: DeserializeOwned>(bytes: &[u8], plain: &serde_json::Error) -> (String, String) {

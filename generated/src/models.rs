@@ -1211,6 +1211,14 @@ impl crate::Webhook {
         self.construct_at(payload, signature_header, now)
     }
 }
+impl Event {
+    /// The API version this event's `data.object` was rendered in, when it is not [`API_VERSION`](crate::API_VERSION), the version this crate decodes; `None` when they match or the event does not say.
+    ///
+    /// Stripe renders a webhook endpoint's events in the endpoint's API version (or the account's default). An event of another version decodes as far as its shapes allow: unknown fields and enum values are kept, but a field whose type changed fails to decode. Log or alert on a mismatch, and create the endpoint with this crate's version (the `api_version` parameter when creating it through the API).
+    pub fn api_version_mismatch(&self) -> Option<&str> {
+        self.api_version.as_deref().filter(|version| *version != crate::API_VERSION)
+    }
+}
 /// One of the shapes `ListEventsCreated` can take.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]

@@ -60,6 +60,18 @@ const QUOTE_CHARS: usize = 32;
 /// of the secrets, so a rotated secret can be accepted alongside the new one
 /// until Stripe stops using it.
 ///
+/// # API versions
+///
+/// Stripe renders an endpoint's events in the API version the endpoint was
+/// created with (or the account's default version), not in the version a
+/// client sends. This crate decodes [`API_VERSION`](crate::API_VERSION):
+/// create the endpoint with that version (the `api_version` parameter when
+/// creating it through the API; in the Dashboard, check the version picked).
+/// Events of another version decode as far as their shapes allow (unknown
+/// fields and enum values are kept), a field whose type changed fails with
+/// [`WebhookError::NotAnEvent`] naming the event's version, and a decoded
+/// event reports the difference through its `api_version_mismatch` method.
+///
 /// Its `Debug` output never shows the secrets.
 #[derive(Clone)]
 pub struct Webhook {
@@ -279,13 +291,24 @@ pub enum WebhookError {
     },
 
     /// The signature is valid but the body is not the expected JSON.
-    #[error("webhook payload could not be decoded at `{path}`: {message}")]
+    ///
+    /// Often the endpoint sends events of another API version than this
+    /// crate's (see `Event::api_version_mismatch`); then
+    /// `api_version` says which, and so does the message.
+    #[error(
+        "webhook payload could not be decoded at `{path}`: {message}{}",
+        OtherVersionNote(.api_version)
+    )]
     NotAnEvent {
         /// JSON path of the value that failed to decode (for example
-        /// `data.object.status`); `.` is the top level.
+        /// `data.object.status`); `.` is the top level and `*` a map's key.
         path: String,
-        /// What the decoder expected and found.
+        /// What the decoder expected and the kind of value it found; never
+        /// a value of the body.
         message: String,
+        /// The body's `api_version`, when it has one and it is not
+        /// [`API_VERSION`](crate::API_VERSION).
+        api_version: Option<String>,
     },
 }
 
@@ -398,12 +421,32 @@ fn signed_text_mac(secret: &str, timestamp_text: &str, payload: &[u8]) -> HmacSh
     mac
 }
 
-/// Decodes a verified body, reporting the path of the value that failed.
+/// Decodes a verified body, reporting the path of the value that failed
+/// and the body's API version if it is not the crate's.
 fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<T, WebhookError> {
     crate::json::from_slice(payload).map_err(|e| WebhookError::NotAnEvent {
         path: e.path,
         message: e.message,
+        api_version: crate::json::api_version(payload)
+            .filter(|version| version != crate::API_VERSION),
     })
+}
+
+/// Displays why a body of another API version may not decode, or nothing.
+struct OtherVersionNote<'a>(&'a Option<String>);
+
+impl fmt::Display for OtherVersionNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(version) => write!(
+                f,
+                " (the event is API version {version}, this crate decodes {}: \
+                 create the webhook endpoint with that version)",
+                crate::API_VERSION
+            ),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The system clock in unix seconds (negative before 1970).

@@ -405,7 +405,7 @@ fn construct_event_decodes_a_signed_identity_event() {
 fn a_signed_event_with_a_broken_object_names_the_path_inside_it() {
     let header = header(&format!("v1={SIG_BROKEN_EVENT}"));
     match webhook().construct_event_at(BODY_BROKEN_EVENT.as_bytes(), &header, T) {
-        Err(WebhookError::NotAnEvent { path, message }) => {
+        Err(WebhookError::NotAnEvent { path, message, .. }) => {
             assert_eq!(path, "data.object.created");
             assert!(message.contains("invalid type"), "{message}");
         }
