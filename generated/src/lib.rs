@@ -17,6 +17,7 @@ mod id;
 mod json;
 mod json_tree;
 mod list;
+mod not_json;
 mod pagination;
 mod path;
 mod raw;

@@ -192,6 +192,7 @@ pub const ROOT_MODULES: &[&str] = &[
     "json",
     "json_tree",
     "list",
+    "not_json",
     "pagination",
     "path",
     "raw",

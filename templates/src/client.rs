@@ -549,7 +549,7 @@ pub(crate) struct RawResponse {
     /// The `Stripe-Should-Retry` header, if present and a boolean.
     should_retry: Option<bool>,
     pub(crate) headers: HeaderMap,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl RawResponse {
@@ -570,8 +570,10 @@ impl RawResponse {
     }
 }
 
-/// Decodes a 2xx body as `T`, anything else as Stripe's error envelope.
+/// Decodes a 2xx body as `T`, anything else as Stripe's error envelope;
+/// a body that is not Stripe's JSON at all is an [`Error::NotJson`].
 pub(crate) fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+    crate::not_json::check(response)?;
     if response.status.is_success() {
         return parse_json(response);
     }

@@ -17,12 +17,12 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
 
-    /// A response body could not be decoded into the expected type.
+    /// A JSON response body could not be decoded into the expected type.
     ///
     /// For a successful status this usually means the response does not match
     /// the API version this crate was generated for; for an error status it
-    /// means the body was not Stripe's error envelope (for example an HTML
-    /// page from a proxy).
+    /// means the body was not Stripe's error envelope. The message names the
+    /// kind of value found and what was expected, never the value.
     #[error(
         "could not decode Stripe response (HTTP {status}, {} bytes) at `{path}`: {message}",
         body.len()
@@ -35,8 +35,35 @@ pub enum Error {
         /// JSON path of the value that failed to decode (for example
         /// `data[0].id`); `.` is the top level.
         path: String,
-        /// What the decoder expected and found.
+        /// What the decoder expected and the kind of value it found (`invalid
+        /// type: string, expected i64`); never a value of the body.
         message: String,
+        /// The raw response body; its `Debug` shows only its length.
+        body: ResponseBody,
+    },
+
+    /// The response is not a Stripe JSON body: a redirect (the client
+    /// follows none; check the base URL), an HTML page from a proxy or load
+    /// balancer in front of Stripe (a 502), or an empty body.
+    ///
+    /// A response is taken as JSON when its `Content-Type` is
+    /// `application/json` (or `+json`), or, without a content type, when its
+    /// body starts with `{` or `[`. Retryable statuses (a 502) were retried
+    /// before this is returned.
+    #[error(
+        "HTTP {status} response{} ({} bytes) is not a Stripe JSON body{}{}",
+        ContentTypeNote(.content_type),
+        body.len(),
+        RedirectNote(*.status),
+        RequestIdNote(.request_id)
+    )]
+    NotJson {
+        /// HTTP status code of the response.
+        status: u16,
+        /// Its media type (`text/html`), if it had a `Content-Type`.
+        content_type: Option<String>,
+        /// Value of the `Request-Id` response header, if any.
+        request_id: Option<String>,
         /// The raw response body; its `Debug` shows only its length.
         body: ResponseBody,
     },
@@ -116,7 +143,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::NotJson { status, .. } => Some(*status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Network(err) => err.status().map(|s| s.as_u16()),
             _ => None,
@@ -129,6 +156,7 @@ impl Error {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode { request_id, .. }
+            | Error::NotJson { request_id, .. }
             | Error::ResponseTooLarge { request_id, .. }
             | Error::Pagination { request_id, .. } => request_id.as_deref(),
             _ => None,
@@ -295,6 +323,33 @@ impl fmt::Display for RequestIdNote<'_> {
         match self.0 {
             Some(id) => write!(f, " (request id {id})"),
             None => Ok(()),
+        }
+    }
+}
+
+/// Displays ` with content type text/html`, or nothing without one.
+struct ContentTypeNote<'a>(&'a Option<String>);
+
+impl fmt::Display for ContentTypeNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(content_type) => write!(f, " with content type {content_type}"),
+            None => f.write_str(" without a content type"),
+        }
+    }
+}
+
+/// Displays why a redirect ended here, or nothing for another status.
+struct RedirectNote(u16);
+
+impl fmt::Display for RedirectNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            300..=399 => f.write_str(
+                ": it is a redirect, and the client follows none \
+                 (is the base URL right, `https://api.stripe.com`?)",
+            ),
+            _ => Ok(()),
         }
     }
 }
