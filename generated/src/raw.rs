@@ -92,9 +92,19 @@ impl RawRequest {
         client.execute(&self.request()?, options).await
     }
 
+    /// Like [`send`](RawRequest::send), also returning the response's
+    /// status, `Request-Id` and headers.
+    pub async fn send_response<T: DeserializeOwned>(
+        &self,
+        client: &Client,
+    ) -> Result<Response<T>, Error> {
+        self.send_response_with(client, &RequestOptions::default())
+            .await
+    }
+
     /// Like [`send_with`](RawRequest::send_with), also returning the
     /// response's status, `Request-Id` and headers.
-    pub async fn send_with_response<T: DeserializeOwned>(
+    pub async fn send_response_with<T: DeserializeOwned>(
         &self,
         client: &Client,
         options: &RequestOptions,

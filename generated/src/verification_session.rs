@@ -139,8 +139,18 @@ impl ListVerificationSessions {
     ) -> Result<crate::List<crate::models::VerificationSession>, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<
+        crate::Response<crate::List<crate::models::VerificationSession>>,
+        crate::Error,
+    > {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -150,25 +160,22 @@ impl ListVerificationSessions {
     > {
         client.execute_with_response(&self.request()?, options).await
     }
-    /// Every item of every page, fetched lazily page by page. Filters,
-    /// `expand` and the options apply to every page.
+    /// Every item of every page, fetched lazily page by page: read it with
+    /// `while let Some(item) = stream.next().await`. Filters and `expand`
+    /// apply to every page.
     pub fn paginate(
         &self,
         client: &crate::Client,
-        options: crate::RequestOptions,
-    ) -> impl futures_util::Stream<
-        Item = Result<crate::models::VerificationSession, crate::Error>,
-    > + Send + 'static {
-        match self.request() {
-            Ok(request) => {
-                futures_util::future::Either::Left(client.paginate(request, options))
-            }
-            Err(err) => {
-                futures_util::future::Either::Right(
-                    futures_util::stream::once(async move { Err(err) }),
-                )
-            }
-        }
+    ) -> crate::ListStream<crate::models::VerificationSession> {
+        self.paginate_with(client, &crate::RequestOptions::default())
+    }
+    /// Like [`paginate`](Self::paginate), with per-request options for every page.
+    pub fn paginate_with(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> crate::ListStream<crate::models::VerificationSession> {
+        client.paginate(self.request(), options)
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_sessions".to_owned();
@@ -281,8 +288,15 @@ impl CreateVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -356,8 +370,15 @@ impl RetrieveVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -472,8 +493,15 @@ impl UpdateVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -550,8 +578,15 @@ impl CancelVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -645,8 +680,15 @@ impl RedactVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,

@@ -65,7 +65,8 @@
 //!   An inline type of a field that got underscores gets them too
 //!   (`WidgetV3d_`), so it stays apart from its neighbour's.
 //! * A request type's methods are `new`, `send`, `send_with`,
-//!   `send_with_response`, `paginate`, `request`, then a setter per
+//!   `send_response`, `send_response_with`, `paginate`, `paginate_with`,
+//!   `request`, then a setter per
 //!   optional parameter named like it, an `unset_` setter per map
 //!   parameter, and the escape hatch for parameters the spec does not know:
 //!   the method `extra_param` storing them in the field `extra_params`. In
@@ -163,6 +164,7 @@ pub const RUNTIME_TYPES: &[&str] = &[
     "ExtraFields",
     "InvalidId",
     "List",
+    "ListStream",
     "Method",
     "Object",
     "RawRequest",
@@ -170,6 +172,7 @@ pub const RUNTIME_TYPES: &[&str] = &[
     "Response",
     "ResponseBody",
     "ResponseHeaders",
+    "StreamExt",
     "Webhook",
     "WebhookError",
 ];
@@ -543,8 +546,10 @@ const REQUEST_METHODS: &[&str] = &[
     "new",
     "send",
     "send_with",
-    "send_with_response",
+    "send_response",
+    "send_response_with",
     "paginate",
+    "paginate_with",
     "request",
 ];
 

@@ -10,7 +10,7 @@ use stripe_identity::models::{
     CreateVerificationSessionType, ListVerificationSessionsStatus,
 };
 use stripe_identity::verification_session::CreateVerificationSession;
-use stripe_identity::{Emptyable, Error, RequestOptions, VerificationSession};
+use stripe_identity::{Emptyable, Error, VerificationSession};
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -103,7 +103,7 @@ async fn list_filters_go_in_the_query() {
         .status(ListVerificationSessionsStatus::RequiresInput)
         .limit(3)
         .expand(["data.last_verification_report"])
-        .paginate(&client(&server), RequestOptions::new())
+        .paginate(&client(&server))
         .try_collect()
         .await
         .unwrap();

@@ -2,9 +2,11 @@
 //!
 //! A request type holds its path parameters and its query or body
 //! parameters. Required ones go in `new`, optional ones get builder methods,
-//! and `send` returns the typed response (`send_with_response` with its
-//! status, request id and headers). List operations whose items carry an id
-//! (`Object`s) also get `paginate`, a stream over every item of every page.
+//! and `send` returns the typed response (`send_response` with its
+//! status, request id and headers; each has a `_with` form taking
+//! `&RequestOptions`). List operations whose items carry an id (`Object`s)
+//! also get `paginate` (and `paginate_with`), a stream over every item of
+//! every page.
 //! `extra_param` adds parameters the spec does not know, sent after the
 //! typed ones.
 
@@ -340,8 +342,13 @@ fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
             client.execute(&self.request()?, options).await
         }
 
+        /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+        pub async fn send_response(&self, client: &crate::Client) -> Result<crate::Response<#output>, crate::Error> {
+            self.send_response_with(client, &crate::RequestOptions::default()).await
+        }
+
         /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-        pub async fn send_with_response(&self, client: &crate::Client, options: &crate::RequestOptions) -> Result<crate::Response<#output>, crate::Error> {
+        pub async fn send_response_with(&self, client: &crate::Client, options: &crate::RequestOptions) -> Result<crate::Response<#output>, crate::Error> {
             client.execute_with_response(&self.request()?, options).await
         }
 
@@ -352,13 +359,16 @@ fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
 
 fn paginate(item: &TokenStream) -> TokenStream {
     quote! {
-        /// Every item of every page, fetched lazily page by page. Filters,
-        /// `expand` and the options apply to every page.
-        pub fn paginate(&self, client: &crate::Client, options: crate::RequestOptions) -> impl futures_util::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
-            match self.request() {
-                Ok(request) => futures_util::future::Either::Left(client.paginate(request, options)),
-                Err(err) => futures_util::future::Either::Right(futures_util::stream::once(async move { Err(err) })),
-            }
+        /// Every item of every page, fetched lazily page by page: read it with
+        /// `while let Some(item) = stream.next().await`. Filters and `expand`
+        /// apply to every page.
+        pub fn paginate(&self, client: &crate::Client) -> crate::ListStream<#item> {
+            self.paginate_with(client, &crate::RequestOptions::default())
+        }
+
+        /// Like [`paginate`](Self::paginate), with per-request options for every page.
+        pub fn paginate_with(&self, client: &crate::Client, options: &crate::RequestOptions) -> crate::ListStream<#item> {
+            client.paginate(self.request(), options)
         }
     }
 }
