@@ -73,6 +73,10 @@
 //!   that order, a name already taken (by an earlier method or another
 //!   parameter) gets underscores until it is free (`send_`, `unset_metadata_`,
 //!   `extra_param_`), so no spec can make two items share a name.
+//! * A request model struct (one users build, such as an `options`
+//!   parameter) has a setter per optional field, named like the field; one
+//!   that would shadow a method the struct has from its derives (`clone`,
+//!   `default`, `eq`...) gets underscores until it is free (`clone_`).
 //! * Enum variants are UpperCamelCase; a value with no letters becomes `Empty`,
 //!   a value starting with a digit gets a `V` in front. The catch-all
 //!   variant is `Unknown`, or `UnknownValue` (`UnknownType` for events)
@@ -619,6 +623,53 @@ pub fn request_names(params: &[RequestParam<'_>]) -> RequestNames {
     }
 }
 
+/// Methods a request model struct has from its derives and from blanket
+/// impls, which a setter of the same name would shadow (`x.clone()` would
+/// call the setter).
+const MODEL_TRAIT_METHODS: &[&str] = &[
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "default",
+    "eq",
+    "fmt",
+    "from",
+    "into",
+    "ne",
+    "serialize",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
+/// The setters of a request model struct whose optional fields have the
+/// Rust names `fields` (distinct): each named like its field, or, where
+/// that is a method the struct already has (`clone`), with underscores added
+/// until it is free of those methods and of every other setter (`clone_`,
+/// or `clone__` beside a field `clone_`).
+pub fn model_setters(fields: &[&str]) -> Vec<String> {
+    let shadows = |name: &str| MODEL_TRAIT_METHODS.contains(&name);
+    let mut taken: BTreeSet<String> = MODEL_TRAIT_METHODS
+        .iter()
+        .chain(fields.iter().filter(|f| !shadows(f)))
+        .map(|name| (*name).to_owned())
+        .collect();
+    fields
+        .iter()
+        .map(|field| match shadows(field) {
+            false => (*field).to_owned(),
+            true => {
+                let name = first_free(field, |n| taken.contains(n));
+                taken.insert(name.clone());
+                name
+            }
+        })
+        .collect()
+}
+
 /// `base`, with underscores appended until `taken` says no.
 fn first_free(base: &str, taken: impl Fn(&str) -> bool) -> String {
     let mut name = base.to_owned();
@@ -653,6 +704,12 @@ mod tests {
         let names = setters(&[optional("send"), optional("send_")]);
         assert_eq!(names, [Some("send__".to_owned()), Some("send_".to_owned())]);
         assert_eq!(setters(&[optional("limit")]), [Some("limit".to_owned())]);
+    }
+
+    #[test]
+    fn model_setters_step_aside_for_derived_methods() {
+        let names = model_setters(&["document", "clone", "clone_", "default"]);
+        assert_eq!(names, ["document", "clone__", "clone_", "default_"]);
     }
 
     #[test]

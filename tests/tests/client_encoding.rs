@@ -68,6 +68,32 @@ async fn create_sends_nested_parameters_in_bracket_notation() {
     );
 }
 
+/// The options of the test above, built with setters that take the plain
+/// values: no `Some`, no `Emptyable::Set`, no `vec!`.
+#[tokio::test]
+async fn option_setters_take_plain_values_and_encode_the_same() {
+    let options = CreateVerificationSessionOptions::default().document(
+        CreateVerificationSessionOptionsDocument::default()
+            .allowed_types([AllowedTypes::Passport, AllowedTypes::IdCard])
+            .require_matching_selfie(true),
+    );
+    let request =
+        VerificationSession::create(CreateVerificationSessionType::Document).options(options);
+
+    assert_eq!(
+        body_of(request).await,
+        "options[document][allowed_types][0]=passport\
+         &options[document][allowed_types][1]=id_card\
+         &options[document][require_matching_selfie]=true\
+         &type=document"
+    );
+
+    let cleared = CreateVerificationSessionOptions::default().document(Emptyable::Empty);
+    let request =
+        VerificationSession::create(CreateVerificationSessionType::Document).options(cleared);
+    assert_eq!(body_of(request).await, "options[document]=&type=document");
+}
+
 #[tokio::test]
 async fn empty_value_clears_a_field() {
     let request = VerificationSession::create(CreateVerificationSessionType::Document).options(
