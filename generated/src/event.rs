@@ -108,6 +108,8 @@ impl ListEvents {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -208,6 +210,8 @@ impl RetrieveEvent {
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(

@@ -115,6 +115,8 @@ impl ListVerificationSessions {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -264,6 +266,8 @@ impl CreateVerificationSession {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -345,6 +349,8 @@ impl RetrieveVerificationSession {
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
@@ -469,6 +475,8 @@ impl UpdateVerificationSession {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -553,6 +561,8 @@ impl CancelVerificationSession {
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
@@ -655,6 +665,8 @@ impl RedactVerificationSession {
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(

@@ -182,6 +182,8 @@ fn extra_param_setter(names: &ExtraParamNames) -> TokenStream {
     let docs = doc(
         "Adds a parameter this crate does not know, in Stripe's bracket form \
          (`options[email][require_verification]`), for fields of newer API versions.\n\n\
+         A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), \
+         adds to that list: it is sent as `expand[N]`, numbered after the list's items.\n\n\
          Extra parameters are sent after the typed ones, in the order added, and \
          percent-encoded like them. Sending fails with \
          [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is \
