@@ -205,7 +205,7 @@ pub struct CreateVerificationSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<std::collections::BTreeMap<String, String>>,
+    metadata: Option<crate::Emptyable<std::collections::BTreeMap<String, String>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<crate::models::CreateVerificationSessionOptions>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -239,16 +239,17 @@ impl CreateVerificationSession {
     }
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.metadata
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
+        crate::emptyable::insert(&mut self.metadata, key.into(), value.into());
         self
     }
     /// Deletes one key of `metadata` by sending it with an empty value.
     pub fn unset_metadata(mut self, key: impl Into<String>) -> Self {
-        self.metadata
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), String::new());
+        crate::emptyable::insert(&mut self.metadata, key.into(), String::new());
+        self
+    }
+    /// Deletes every key of `metadata` by sending `metadata=` (empty). Keys set or unset before on this request are dropped, and a key set after it replaces the clearing: to replace every key, clear them in one request and set the new ones in the next.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Some(crate::Emptyable::Empty);
         self
     }
     /// A set of options for the session’s verification checks.
@@ -415,7 +416,7 @@ pub struct UpdateVerificationSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<std::collections::BTreeMap<String, String>>,
+    metadata: Option<crate::Emptyable<std::collections::BTreeMap<String, String>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<crate::models::UpdateVerificationSessionOptions>,
     #[serde(rename = "type")]
@@ -448,16 +449,17 @@ impl UpdateVerificationSession {
     }
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.metadata
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
+        crate::emptyable::insert(&mut self.metadata, key.into(), value.into());
         self
     }
     /// Deletes one key of `metadata` by sending it with an empty value.
     pub fn unset_metadata(mut self, key: impl Into<String>) -> Self {
-        self.metadata
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), String::new());
+        crate::emptyable::insert(&mut self.metadata, key.into(), String::new());
+        self
+    }
+    /// Deletes every key of `metadata` by sending `metadata=` (empty). Keys set or unset before on this request are dropped, and a key set after it replaces the clearing: to replace every key, clear them in one request and set the new ones in the next.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Some(crate::Emptyable::Empty);
         self
     }
     /// A set of options for the session’s verification checks.

@@ -47,7 +47,8 @@
 //!   trailing underscore (`client_`).
 //! * Fields and parameters are snake_case; a Rust keyword gets a trailing
 //!   underscore (`type_`), a leading digit a leading one (`_3d`).
-//!   A map parameter's second setter is `unset_` and its name (`unset_metadata`).
+//!   A map parameter's other setters are `unset_` and `clear_` and its name
+//!   (`unset_metadata`, `clear_metadata`).
 //! * Non-ASCII letters are transliterated to ASCII before any of this
 //!   (`café` is `cafe`, `Straße` is `strasse`); a name of which nothing
 //!   survives is `field`, `Empty` (a variant) or `Unnamed` (a type).
@@ -67,8 +68,8 @@
 //! * A request type's methods are `new`, `send`, `send_with`,
 //!   `send_response`, `send_response_with`, `paginate`, `paginate_with`,
 //!   `request`, then a setter per
-//!   optional parameter named like it, an `unset_` setter per map
-//!   parameter, and the escape hatch for parameters the spec does not know:
+//!   optional parameter named like it, an `unset_` and a `clear_` setter
+//!   per map parameter, and the escape hatch for parameters the spec does not know:
 //!   the method `extra_param` storing them in the field `extra_params`. In
 //!   that order, a name already taken (by an earlier method or another
 //!   parameter) gets underscores until it is free (`send_`, `unset_metadata_`,
@@ -573,10 +574,20 @@ pub struct RequestParam<'a> {
 pub struct RequestNames {
     /// Each parameter's setter, `None` where it has none.
     pub setters: Vec<Option<String>>,
-    /// Each map parameter's `unset_` setter, `None` for the others.
-    pub unsets: Vec<Option<String>>,
+    /// Each map parameter's `unset_` and `clear_` setters, `None` for the
+    /// others.
+    pub maps: Vec<Option<MapSetterNames>>,
     /// The escape hatch for unknown parameters.
     pub extra: ExtraParamNames,
+}
+
+/// The setters a map parameter (`metadata`) has besides its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapSetterNames {
+    /// Deletes one key (`unset_metadata`).
+    pub unset: String,
+    /// Deletes every key (`clear_metadata`).
+    pub clear: String,
 }
 
 /// The names of a request type's escape hatch for unknown parameters.
@@ -590,7 +601,8 @@ pub struct ExtraParamNames {
 
 /// The methods of a request type whose parameters (path parameters
 /// included) are `params`, all distinct. Setters are named after their
-/// parameter; then map parameters get `unset_` and their name; then the
+/// parameter; then map parameters get `unset_` and `clear_` and their
+/// name; then the
 /// escape hatch gets `extra_param` (method) and `extra_params` (field).
 /// A name a method every request type has (`send`, `new`...), an earlier
 /// method, or another parameter already has gets underscores until it is
@@ -610,15 +622,20 @@ pub fn request_names(params: &[RequestParam<'_>]) -> RequestNames {
         .iter()
         .map(|p| p.setter.then(|| place(p.name, &mut taken)))
         .collect();
-    let unsets = params
+    let maps = params
         .iter()
-        .map(|p| (p.setter && p.map).then(|| place(&unset_setter(p.name), &mut taken)))
+        .map(|p| {
+            (p.setter && p.map).then(|| MapSetterNames {
+                unset: place(&unset_setter(p.name), &mut taken),
+                clear: place(&format!("clear_{}", p.name), &mut taken),
+            })
+        })
         .collect();
     let method = first_free("extra_param", |n| taken.contains(n) || fields.contains(n));
     let field = first_free("extra_params", |n| fields.contains(n));
     RequestNames {
         setters,
-        unsets,
+        maps,
         extra: ExtraParamNames { method, field },
     }
 }
@@ -719,10 +736,17 @@ mod tests {
             setter: true,
             map: true,
         };
-        let names = request_names(&[metadata, optional("unset_metadata")]);
+        let names = request_names(&[
+            metadata,
+            optional("unset_metadata"),
+            optional("clear_metadata"),
+        ]);
         assert_eq!(names.setters[1].as_deref(), Some("unset_metadata"));
-        assert_eq!(names.unsets[0].as_deref(), Some("unset_metadata_"));
-        assert_eq!(names.unsets[1], None);
+        assert_eq!(names.setters[2].as_deref(), Some("clear_metadata"));
+        let map = names.maps[0].as_ref().expect("a map's setters");
+        assert_eq!(map.unset, "unset_metadata_");
+        assert_eq!(map.clear, "clear_metadata_");
+        assert_eq!(names.maps[1], None);
     }
 
     #[test]

@@ -113,3 +113,19 @@ impl<T> From<T> for Emptyable<T> {
         Emptyable::Set(value)
     }
 }
+
+/// Sets `key` in an emptyable map parameter, starting a new map if the
+/// parameter was unset or cleared: a key set after clearing replaces the
+/// clearing, as the generated `clear_` setters document.
+#[allow(dead_code)] // called by generated setters, which only specs with map parameters have
+pub(crate) fn insert<M, K, V>(slot: &mut Option<Emptyable<M>>, key: K, value: V)
+where
+    M: Default + Extend<(K, V)>,
+{
+    let mut map = match slot.take() {
+        Some(Emptyable::Set(map)) => map,
+        Some(Emptyable::Empty) | None => M::default(),
+    };
+    map.extend([(key, value)]);
+    *slot = Some(Emptyable::Set(map));
+}

@@ -105,6 +105,31 @@ async fn empty_value_clears_a_field() {
     assert_eq!(body_of(request).await, "options[document]=&type=document");
 }
 
+/// Stripe: "All keys can be unset by posting an empty value to `metadata`."
+#[tokio::test]
+async fn clear_metadata_sends_an_empty_metadata() {
+    let cleared = VerificationSession::create(CreateVerificationSessionType::Document)
+        .metadata("order", "42")
+        .unset_metadata("step")
+        .clear_metadata();
+    assert_eq!(body_of(cleared).await, "metadata=&type=document");
+
+    // A key set after the clearing replaces it.
+    let set_again = VerificationSession::create(CreateVerificationSessionType::Document)
+        .clear_metadata()
+        .metadata("order", "43");
+    assert_eq!(body_of(set_again).await, "metadata[order]=43&type=document");
+
+    let server = server().await;
+    VerificationSession::update(&unchecked_id("vs_1"))
+        .clear_metadata()
+        .send(&client(&server))
+        .await
+        .unwrap();
+    let requests = received(&server).await;
+    assert_eq!(String::from_utf8_lossy(&requests[0].body), "metadata=");
+}
+
 #[tokio::test]
 async fn unset_metadata_sends_an_empty_value() {
     let request = VerificationSession::create(CreateVerificationSessionType::IdNumber)

@@ -14,7 +14,7 @@ use super::models;
 use super::tokens::{doc, ident, inner_doc, rust_type, Module};
 use super::Piece;
 use crate::ir::{Ir, Operation, Param, PathSegment, Response, TypeId, TypeKind};
-use crate::naming::{self, ExtraParamNames, RequestNames, RequestParam};
+use crate::naming::{self, ExtraParamNames, MapSetterNames, RequestNames, RequestParam};
 use crate::select::Method;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -106,10 +106,8 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
         .path_params
         .iter()
         .chain(&op.params)
-        .zip(names.setters.iter().zip(&names.unsets))
-        .filter_map(|(p, (method, unset))| {
-            Some(setter(ir, p, method.as_deref()?, unset.as_deref()))
-        });
+        .zip(names.setters.iter().zip(&names.maps))
+        .filter_map(|(p, (method, map))| Some(setter(ir, p, method.as_deref()?, map.as_ref())));
     let extra_setter = extra_param_setter(extra);
     let send = send(ir, op, extra);
     let default = required(op).next().is_none().then(|| {
@@ -152,6 +150,10 @@ fn field(ir: &Ir, p: &Param, in_path: bool) -> TokenStream {
         // Path parameters go into the URL, never into the query or body.
         (true, _) => quote!(#[serde(skip)] #name: #ty,),
         (false, true) => quote!(#rename #name: #ty,),
+        // A map can be cleared as a whole (`metadata=`), so it is emptyable.
+        (false, false) if matches!(setter_kind(ir, p.ty), Setter::StringMap) => {
+            quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #name: Option<crate::Emptyable<#ty>>,)
+        }
         (false, false) => {
             quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #name: Option<#ty>,)
         }
@@ -229,7 +231,8 @@ enum Setter {
     String,
     /// A list of strings (`expand`): any iterator of string-likes.
     Strings,
-    /// A map of strings (`metadata`): set one key at a time, or unset it.
+    /// A map of strings (`metadata`): set one key at a time, unset one, or
+    /// clear them all.
     StringMap,
     /// A type with `From` impls for its variants.
     Into,
@@ -253,7 +256,7 @@ fn setter_kind(ir: &Ir, ty: TypeId) -> Setter {
     }
 }
 
-fn setter(ir: &Ir, p: &Param, method: &str, unset: Option<&str>) -> TokenStream {
+fn setter(ir: &Ir, p: &Param, method: &str, map: Option<&MapSetterNames>) -> TokenStream {
     let name = ident(&p.rust_name);
     let method = ident(method);
     let ty = rust_type(ir, p.ty, Module::Operations);
@@ -275,13 +278,7 @@ fn setter(ir: &Ir, p: &Param, method: &str, unset: Option<&str>) -> TokenStream 
                 self
             }
         },
-        Setter::StringMap if unset.is_some() => map_setters(
-            &name,
-            &method,
-            &ident(unset.unwrap_or_default()),
-            &p.wire_name,
-            docs,
-        ),
+        Setter::StringMap if map.is_some() => map_setters(&name, &method, map, &p.wire_name, docs),
         Setter::Into => {
             quote!(#docs pub fn #method(mut self, value: impl Into<#ty>) -> Self { self.#name = Some(value.into()); self })
         }
@@ -294,26 +291,42 @@ fn setter(ir: &Ir, p: &Param, method: &str, unset: Option<&str>) -> TokenStream 
 }
 
 /// `metadata(key, value)` sets a key; `unset_metadata(key)` sends the empty
-/// value that makes Stripe delete it.
+/// value that makes Stripe delete it; `clear_metadata()` sends `metadata=`,
+/// which deletes every key.
 fn map_setters(
     name: &proc_macro2::Ident,
     method: &proc_macro2::Ident,
-    unset: &proc_macro2::Ident,
+    map: Option<&MapSetterNames>,
     wire: &str,
     docs: TokenStream,
 ) -> TokenStream {
+    let Some(map) = map else {
+        return TokenStream::new();
+    };
+    let (unset, clear) = (ident(&map.unset), ident(&map.clear));
     let unset_doc = doc(&format!(
         "Deletes one key of `{wire}` by sending it with an empty value."
+    ));
+    let clear_doc = doc(&format!(
+        "Deletes every key of `{wire}` by sending `{wire}=` (empty). Keys set or unset \
+         before on this request are dropped, and a key set after it replaces the \
+         clearing: to replace every key, clear them in one request and set the new ones \
+         in the next."
     ));
     quote! {
         #docs
         pub fn #method(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-            self.#name.get_or_insert_with(Default::default).insert(key.into(), value.into());
+            crate::emptyable::insert(&mut self.#name, key.into(), value.into());
             self
         }
         #unset_doc
         pub fn #unset(mut self, key: impl Into<String>) -> Self {
-            self.#name.get_or_insert_with(Default::default).insert(key.into(), String::new());
+            crate::emptyable::insert(&mut self.#name, key.into(), String::new());
+            self
+        }
+        #clear_doc
+        pub fn #clear(mut self) -> Self {
+            self.#name = Some(crate::Emptyable::Empty);
             self
         }
     }
