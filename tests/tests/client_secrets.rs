@@ -50,16 +50,24 @@ async fn api_and_decode_errors_hide_the_key() {
         .mount(&server)
         .await;
     Mock::given(any())
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": 1})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
         .respond_with(ResponseTemplate::new(401).set_body_json(common::missing_error()))
         .mount(&server)
         .await;
     let client = common::client(&server);
 
+    let not_json = retrieve(&client).await.unwrap_err();
     let decode = retrieve(&client).await.unwrap_err();
     let api = retrieve(&client).await.unwrap_err();
 
+    assert!(matches!(not_json, Error::NotJson { .. }), "{not_json:?}");
     assert!(matches!(decode, Error::Decode { .. }), "{decode:?}");
     assert!(matches!(api, Error::Api(_)), "{api:?}");
+    assert_no_secret(&not_json);
     assert_no_secret(&decode);
     assert_no_secret(&api);
 }
