@@ -36,7 +36,8 @@ pub enum Error {
         /// Value of the `Request-Id` response header, if any.
         request_id: Option<String>,
         /// JSON path of the value that failed to decode (for example
-        /// `data[0].id`); `.` is the top level.
+        /// `data[0].id`); `.` is the top level and `*` a key of a map
+        /// (`metadata.*`), which is data and so never shown.
         path: String,
         /// What the decoder expected and the kind of value it found (`invalid
         /// type: string, expected i64`); never a value of the body.
