@@ -49,7 +49,7 @@ pub(crate) async fn read_limited(
     // Trust a declared length only as far as the limit for preallocation.
     let capacity = declared.map_or(0, |length| length.min(context.limit as u64) as usize);
     let mut body = Vec::with_capacity(capacity);
-    while let Some(chunk) = response.chunk().await.map_err(Error::Network)? {
+    while let Some(chunk) = response.chunk().await.map_err(Error::network)? {
         let total = (body.len() as u64).saturating_add(chunk.len() as u64);
         if exceeds(total, context.limit) {
             return Err(context.too_large());

@@ -108,9 +108,13 @@ impl Client {
     ///
     /// # Panics
     ///
-    /// If the key is empty or not a valid HTTP header value, or if the TLS
-    /// backend cannot be initialised. Use [`Client::builder`] and
-    /// [`ClientBuilder::build`] to handle those as errors instead.
+    /// If the key is empty (as when the variable meant to hold it is not
+    /// set), holds whitespace or is not a valid HTTP header value, or if the
+    /// TLS backend cannot be initialised. The message says which, never
+    /// showing the key: `cannot create Stripe client: invalid client
+    /// configuration: the Stripe secret key is empty ...`. Use
+    /// [`Client::builder`] and [`ClientBuilder::build`] to get these as an
+    /// [`Error::Config`] instead.
     pub fn new(secret_key: impl Into<String>) -> Client {
         match Client::builder(secret_key).build() {
             Ok(client) => client,
@@ -181,28 +185,26 @@ impl Client {
     /// The full URL of a request: base URL, path and, for GET and DELETE,
     /// the parameters as a query string.
     fn url_for(&self, request: &Request) -> Result<Url, Error> {
+        // Messages leave the path out: it holds ids and other caller input.
         if !request.path.starts_with('/') {
-            return Err(Error::InvalidRequest(format!(
-                "request path {:?} must start with `/`",
-                request.path
-            )));
+            return Err(Error::InvalidRequest(
+                "the request path must start with `/`".to_owned(),
+            ));
         }
         let mut text = format!("{}{}", self.inner.base_url, request.path);
         if request.method != Method::Post && !request.params.is_empty() {
             text.push('?');
             text.push_str(&crate::form::encode(&request.params));
         }
-        let url = Url::parse(&text).map_err(|e| {
-            Error::InvalidRequest(format!("invalid URL for path {:?}: {e}", request.path))
-        })?;
+        let url = Url::parse(&text)
+            .map_err(|e| Error::InvalidRequest(format!("invalid URL for the request path: {e}")))?;
         // URL parsing resolves `.`/`..` segments (also encoded ones such as
         // `%2e%2e`) and would silently call another endpoint. Refuse any
         // path the parser rewrote.
         if url.path() != format!("{}{}", self.inner.base_path, request.path) {
-            return Err(Error::InvalidRequest(format!(
-                "request path {:?} is not a plain, encoded path",
-                request.path
-            )));
+            return Err(Error::InvalidRequest(
+                "the request path is not a plain, encoded path".to_owned(),
+            ));
         }
         Ok(url)
     }
@@ -262,7 +264,7 @@ impl Client {
         if let Some(body) = &prepared.body {
             builder = builder.body(body.clone());
         }
-        let mut response = builder.send().await.map_err(Error::Network)?;
+        let mut response = builder.send().await.map_err(Error::network)?;
         let status = response.status();
         // Taken rather than cloned: the response only needs its body now.
         let headers = std::mem::take(response.headers_mut());
@@ -440,10 +442,22 @@ fn debug_config(f: &mut fmt::Formatter<'_>, name: &str, config: &Config) -> fmt:
 
 /// The `Authorization` header for a secret key, marked sensitive.
 fn bearer(secret_key: &str) -> Result<HeaderValue, Error> {
+    // The key itself must stay out of every message.
     if secret_key.trim().is_empty() {
-        return Err(Error::Config("the secret key is empty".to_owned()));
+        return Err(Error::Config(
+            "the Stripe secret key is empty (is the variable meant to hold it set?): \
+             pass the account's secret key (`sk_live_...`, `sk_test_...`) or a \
+             restricted key (`rk_...`) from the API keys page of the Stripe Dashboard"
+                .to_owned(),
+        ));
     }
-    // The key itself must stay out of the message.
+    if secret_key.contains(char::is_whitespace) {
+        return Err(Error::Config(
+            "the Stripe secret key holds whitespace, which no Stripe key does \
+             (a line break read with it from a file?)"
+                .to_owned(),
+        ));
+    }
     let mut value = HeaderValue::from_str(&format!("Bearer {secret_key}")).map_err(|_| {
         Error::Config("the secret key contains characters not allowed in a header".to_owned())
     })?;
@@ -471,10 +485,14 @@ fn parse_base_url(base_url: &str) -> Result<(String, String), Error> {
     Ok((trimmed.to_owned(), base_path))
 }
 
-/// A header value from user input; the error names the header.
+/// A header value from user input; the error names the header and where
+/// the fault is, not the value.
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, String> {
-    HeaderValue::from_str(value)
-        .map_err(|_| format!("{name} {value:?} contains characters not allowed in a header"))
+    HeaderValue::from_str(value).map_err(|_| {
+        let at = value.bytes().position(|b| b < b' ' && b != b'\t' || b == 0x7f);
+        let at = at.map_or(String::new(), |i| format!(" (at byte {i})"));
+        format!("{name} contains characters not allowed in a header{at}")
+    })
 }
 
 /// A `Stripe-Version` header value; the error names the header.
@@ -534,7 +552,7 @@ pub(crate) struct RawResponse {
     /// The `Stripe-Should-Retry` header, if present and a boolean.
     should_retry: Option<bool>,
     pub(crate) headers: HeaderMap,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl RawResponse {
@@ -555,8 +573,10 @@ impl RawResponse {
     }
 }
 
-/// Decodes a 2xx body as `T`, anything else as Stripe's error envelope.
+/// Decodes a 2xx body as `T`, anything else as Stripe's error envelope;
+/// a body that is not Stripe's JSON at all is an [`Error::NotJson`].
 pub(crate) fn decode<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+    crate::not_json::check(response)?;
     if response.status.is_success() {
         return parse_json(response);
     }

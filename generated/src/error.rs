@@ -20,12 +20,12 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
 
-    /// A response body could not be decoded into the expected type.
+    /// A JSON response body could not be decoded into the expected type.
     ///
     /// For a successful status this usually means the response does not match
     /// the API version this crate was generated for; for an error status it
-    /// means the body was not Stripe's error envelope (for example an HTML
-    /// page from a proxy).
+    /// means the body was not Stripe's error envelope. The message names the
+    /// kind of value found and what was expected, never the value.
     #[error(
         "could not decode Stripe response (HTTP {status}, {} bytes) at `{path}`: {message}",
         body.len()
@@ -36,10 +36,38 @@ pub enum Error {
         /// Value of the `Request-Id` response header, if any.
         request_id: Option<String>,
         /// JSON path of the value that failed to decode (for example
-        /// `data[0].id`); `.` is the top level.
+        /// `data[0].id`); `.` is the top level and `*` a key of a map
+        /// (`metadata.*`), which is data and so never shown.
         path: String,
-        /// What the decoder expected and found.
+        /// What the decoder expected and the kind of value it found (`invalid
+        /// type: string, expected i64`); never a value of the body.
         message: String,
+        /// The raw response body; its `Debug` shows only its length.
+        body: ResponseBody,
+    },
+
+    /// The response is not a Stripe JSON body: a redirect (the client
+    /// follows none; check the base URL), an HTML page from a proxy or load
+    /// balancer in front of Stripe (a 502), or an empty body.
+    ///
+    /// A response is taken as JSON when its `Content-Type` is
+    /// `application/json` (or `+json`), or, without a content type, when its
+    /// body starts with `{` or `[`. Retryable statuses (a 502) were retried
+    /// before this is returned.
+    #[error(
+        "HTTP {status} response{} ({} bytes) is not a Stripe JSON body{}{}",
+        ContentTypeNote(.content_type),
+        body.len(),
+        RedirectNote(*.status),
+        RequestIdNote(.request_id)
+    )]
+    NotJson {
+        /// HTTP status code of the response.
+        status: u16,
+        /// Its media type (`text/html`), if it had a `Content-Type`.
+        content_type: Option<String>,
+        /// Value of the `Request-Id` response header, if any.
+        request_id: Option<String>,
         /// The raw response body; its `Debug` shows only its length.
         body: ResponseBody,
     },
@@ -47,8 +75,9 @@ pub enum Error {
     /// The request could not be sent or its response could not be read
     /// (connection refused, reset, timed out, ...), even after retrying.
     ///
-    /// The underlying error names the URL but never the request headers, so
-    /// the `Authorization` header cannot leak through it.
+    /// The underlying error names the URL without its query string (the
+    /// parameters of a GET, which may hold personal data) and never the
+    /// request headers, so the `Authorization` header cannot leak through it.
     #[error("network error talking to Stripe: {}", SourceChain(.0))]
     Network(#[source] reqwest::Error),
 
@@ -104,12 +133,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// An [`Error::Network`] whose URL has lost its query string: a GET's
+    /// parameters may hold personal data, and errors are logged.
+    pub(crate) fn network(mut err: reqwest::Error) -> Error {
+        if let Some(url) = err.url_mut() {
+            url.set_query(None);
+        }
+        Error::Network(err)
+    }
+
     /// The HTTP status code of the response that caused this error, if a
     /// response was received.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::NotJson { status, .. } => Some(*status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Network(err) => err.status().map(|s| s.as_u16()),
             _ => None,
@@ -122,6 +160,7 @@ impl Error {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode { request_id, .. }
+            | Error::NotJson { request_id, .. }
             | Error::ResponseTooLarge { request_id, .. }
             | Error::Pagination { request_id, .. } => request_id.as_deref(),
             _ => None,
@@ -224,7 +263,11 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// A string that is not a valid id for the expected kind of Stripe object.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Display` and `Debug` never show the rejected value, which came from
+/// outside (a URL, a form) and may hold anything: only its length and, when
+/// it starts like a Stripe id (`vr_`), that prefix.
+#[derive(Clone, PartialEq, Eq)]
 pub struct InvalidId {
     /// The prefix ids of this kind start with (for example `vs_`); empty when
     /// the id kind has no fixed prefix.
@@ -233,21 +276,44 @@ pub struct InvalidId {
     pub value: String,
 }
 
+impl InvalidId {
+    /// The value's own id prefix (`vr_`), if it starts like a Stripe id:
+    /// a few lowercase letters and an underscore.
+    fn found_prefix(&self) -> Option<&str> {
+        let end = self.value.find('_')?;
+        let letters = &self.value[..end];
+        let plausible = (1..=8).contains(&letters.len())
+            && letters.bytes().all(|b| b.is_ascii_lowercase());
+        plausible.then(|| &self.value[..=end])
+    }
+}
+
 impl fmt::Display for InvalidId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let len = self.value.chars().count();
         if self.expected_prefix.is_empty() {
-            write!(
-                f,
-                "invalid Stripe id {:?}: expected a non-empty id",
-                self.value
-            )
-        } else {
-            write!(
-                f,
-                "invalid Stripe id {:?}: expected `{}` followed by at least one character",
-                self.value, self.expected_prefix
-            )
+            return write!(f, "invalid Stripe id: expected a non-empty id");
         }
+        write!(
+            f,
+            "invalid Stripe id ({len} characters): expected `{}` followed by at least one character",
+            self.expected_prefix
+        )?;
+        match self.found_prefix() {
+            Some(found) if found != self.expected_prefix => {
+                write!(f, ", found an id starting with `{found}`")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for InvalidId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvalidId")
+            .field("expected_prefix", &self.expected_prefix)
+            .field("value", &format_args!("[redacted, {} bytes]", self.value.len()))
+            .finish()
     }
 }
 
@@ -261,6 +327,33 @@ impl fmt::Display for RequestIdNote<'_> {
         match self.0 {
             Some(id) => write!(f, " (request id {id})"),
             None => Ok(()),
+        }
+    }
+}
+
+/// Displays ` with content type text/html`, or nothing without one.
+struct ContentTypeNote<'a>(&'a Option<String>);
+
+impl fmt::Display for ContentTypeNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(content_type) => write!(f, " with content type {content_type}"),
+            None => f.write_str(" without a content type"),
+        }
+    }
+}
+
+/// Displays why a redirect ended here, or nothing for another status.
+struct RedirectNote(u16);
+
+impl fmt::Display for RedirectNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            300..=399 => f.write_str(
+                ": it is a redirect, and the client follows none \
+                 (is the base URL right, `https://api.stripe.com`?)",
+            ),
+            _ => Ok(()),
         }
     }
 }

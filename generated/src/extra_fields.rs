@@ -84,7 +84,8 @@ impl serde::Serialize for ExtraFields {
 }
 
 /// An object key, borrowed from the input where the input allows it, so
-/// matching known keys allocates nothing.
+/// matching known keys allocates nothing. Read as an identifier (a field
+/// name).
 pub(crate) struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
@@ -117,7 +118,11 @@ impl<'de> Deserialize<'de> for Key<'de> {
                 Ok(Key(Cow::Owned(value)))
             }
         }
-        deserializer.deserialize_str(KeyVisitor)
+        // An identifier, not a string: serde_json reads both alike, and
+        // the tree that describes decoding failures (`json_tree`) shows a
+        // key read as an identifier in an error's path, since it is a field
+        // name, while it hides a map's keys, which are data.
+        deserializer.deserialize_identifier(KeyVisitor)
     }
 }
 

@@ -10,23 +10,33 @@
 //! parameters in the order given, and percent-encoded exactly like them when
 //! the request is sent, so no key or value can add a parameter or a header.
 //!
+//! A key ending in `[]`, as Stripe's curl examples write lists
+//! (`expand[]=last_verification_report`), appends to that list: it is sent
+//! as `expand[N]`, numbered after the items the list already has, typed or
+//! extra, so `extra_param("expand[]", "x")` next to a typed
+//! `.expand(["a"])` sends `expand[0]=a&expand[1]=x`.
+//!
 //! Before anything is sent, each key is checked:
 //!
 //! - it is a name followed by any number of `[segment]`s, none empty and
 //!   none holding a bracket: `a`, `a[b]`, `a[b][0]`, but not an empty key,
-//!   `a[`, `a]`, `[a]`, `a[]` or `a[b]c`;
+//!   `a[`, `a]`, `[a]`, `a[b]c`, or `[]` anywhere but at the end
+//!   (`a[][b]`);
 //! - it neither equals nor is a bracket-prefix of another parameter's key,
 //!   typed or extra, nor has one as its own bracket-prefix: `options[document]`
 //!   and `options[document][allowed_types][0]` cannot both be sent. Stripe
 //!   would read such a pair as one parameter given twice, so this is an
 //!   error rather than a silent duplicate.
 //!
-//! A failed check is an [`Error::InvalidRequest`] naming the key. Values
+//! A failed check is an [`Error::InvalidRequest`] naming the key, its text
+//! between brackets shown only where it looks like Stripe's parameter names
+//! (`metadata[…]` for any other, which would be a map's key: data). Values
 //! never appear in errors or `Debug` output: they may hold personal data.
 
 use std::fmt;
 
 use crate::error::Error;
+use crate::form::shown_key;
 
 /// What `Debug` shows instead of a value.
 const REDACTED: &str = "[redacted]";
@@ -50,11 +60,12 @@ impl ExtraParams {
         mut typed: Vec<(String, String)>,
     ) -> Result<Vec<(String, String)>, Error> {
         for (key, value) in &self.pairs {
-            check_shape(key)?;
-            if let Some((other, _)) = typed.iter().find(|(k, _)| overlaps(k, key)) {
-                return Err(Error::InvalidRequest(overlap_message(key, other)));
+            let key = numbered(key, &typed);
+            check_shape(&key)?;
+            if let Some((other, _)) = typed.iter().find(|(k, _)| overlaps(k, &key)) {
+                return Err(Error::InvalidRequest(overlap_message(&key, other)));
             }
-            typed.push((key.clone(), value.clone()));
+            typed.push((key, value.clone()));
         }
         Ok(typed)
     }
@@ -69,6 +80,21 @@ impl fmt::Debug for ExtraParams {
     }
 }
 
+/// `list[]` as `list[N]`, `N` one more than the highest index the list
+/// already has in `pairs` (`0` for a new list); any other key as it is.
+fn numbered(key: &str, pairs: &[(String, String)]) -> String {
+    let Some(list) = key.strip_suffix("[]") else {
+        return key.to_owned();
+    };
+    let used = pairs.iter().filter_map(|(k, _)| {
+        let rest = k.strip_prefix(list)?.strip_prefix('[')?;
+        let (index, _) = rest.split_once(']')?;
+        index.parse::<usize>().ok()
+    });
+    let next = used.max().map_or(0, |highest| highest + 1);
+    format!("{list}[{next}]")
+}
+
 /// Refuses a key that is not a name followed by `[segment]`s.
 fn check_shape(key: &str) -> Result<(), Error> {
     if key.is_empty() {
@@ -77,6 +103,7 @@ fn check_shape(key: &str) -> Result<(), Error> {
         ));
     }
     if !is_bracket_form(key) {
+        let key = shown_key(key);
         return Err(Error::InvalidRequest(format!(
             "extra parameter {key:?} is not in Stripe's bracket form \
              (a name, then non-empty `[segment]`s, as in `options[email][require_verification]`)"
@@ -117,7 +144,9 @@ fn is_bracket_prefix(prefix: &str, key: &str) -> bool {
 }
 
 fn overlap_message(key: &str, other: &str) -> String {
-    if key == other {
+    let same = key == other;
+    let (key, other) = (shown_key(key), shown_key(other));
+    if same {
         format!("extra parameter {key:?} is already set; give each parameter once")
     } else {
         format!(
@@ -165,7 +194,7 @@ mod tests {
             assert!(is_bracket_form(good), "{good}");
         }
         for bad in [
-            "[a]", "a[", "a]", "a]b", "a[b", "a[]", "a[b]c", "a[[b]]", "a[b]]", "a[b[c]]",
+            "[a]", "a[", "a]", "a]b", "a[b", "a[]", "a[b]c", "a[[b]]", "a[b]]", "a[b[c]]", "a[][b]",
         ] {
             assert!(!is_bracket_form(bad), "{bad}");
         }
@@ -211,6 +240,41 @@ mod tests {
         .after(typed)
         .unwrap();
         assert_eq!(got.len(), 5);
+    }
+
+    #[test]
+    fn list_keys_are_numbered_after_the_items_already_there() {
+        let typed = vec![pair("expand[0]", "a"), pair("expand[1]", "b")];
+        let got = extras(&[("expand[]", "x"), ("expand[]", "y"), ("other[]", "z")])
+            .after(typed)
+            .unwrap();
+        assert_eq!(
+            got,
+            [
+                pair("expand[0]", "a"),
+                pair("expand[1]", "b"),
+                pair("expand[2]", "x"),
+                pair("expand[3]", "y"),
+                pair("other[0]", "z"),
+            ]
+        );
+        let nested = vec![pair("options[document][allowed_types][0]", "passport")];
+        let got = extras(&[("options[document][allowed_types][]", "id_card")])
+            .after(nested)
+            .unwrap();
+        assert_eq!(got[1], pair("options[document][allowed_types][1]", "id_card"));
+        // A list whose items are objects counts its items, not their fields.
+        let objects = vec![pair("items[0][a]", "1"), pair("items[0][b]", "2")];
+        let got = extras(&[("items[]", "x")]).after(objects).unwrap();
+        assert_eq!(got[2].0, "items[1]");
+    }
+
+    #[test]
+    fn empty_brackets_only_end_a_key() {
+        for bad in ["[]", "a[][b]", "a[]x"] {
+            let err = extras(&[(bad, "v")]).after(Vec::new()).unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{bad}: {err:?}");
+        }
     }
 
     #[test]

@@ -17,9 +17,10 @@
 //!
 //! Nested keys come from field names and from the keys of maps such as
 //! `metadata`, which the caller chooses. A map key that is empty or holds
-//! `[` or `]` is refused ([`Error::InvalidRequest`] naming it) before anything
-//! is sent: Stripe refuses such keys, and a bracket would change the shape of
-//! the form (`metadata[a][b]` for the key `a][b`).
+//! `[` or `]` is refused ([`Error::InvalidRequest`] naming its parameter, not
+//! the key, which is data) before anything is sent: Stripe refuses such keys,
+//! and a bracket would change the shape of the form (`metadata[a][b]` for the
+//! key `a][b`).
 
 use crate::error::Error;
 
@@ -36,7 +37,7 @@ use serde_json::Value;
 /// - an empty string is kept: `field=` is how Stripe clears a field (see
 ///   [`Emptyable`](crate::emptyable::Emptyable));
 /// - a nested key (a map key, such as a `metadata` key) that is empty or
-///   holds `[` or `]` is an [`Error::InvalidRequest`] naming it.
+///   holds `[` or `]` is an [`Error::InvalidRequest`] naming its parameter.
 ///
 /// Keys come out in a fixed order (serde_json sorts object keys), so the same
 /// parameters always encode to the same body.
@@ -80,8 +81,11 @@ fn flatten(key: String, value: &Value, out: &mut Vec<(String, String)>) -> Resul
 }
 
 /// Refuses a key under `parent` that Stripe would refuse or that would
-/// change the nesting of the form. The error names the key, not its value.
+/// change the nesting of the form. The error names the parameter, not the
+/// key: a struct's field names never fail this check, so the key is a map's
+/// (`metadata`), which is data.
 fn check_nested_key(parent: &str, name: &str) -> Result<(), Error> {
+    let parent = shown_key(parent);
     if name.is_empty() {
         return Err(Error::InvalidRequest(format!(
             "parameter {parent:?} has an empty key, which Stripe refuses"
@@ -89,10 +93,32 @@ fn check_nested_key(parent: &str, name: &str) -> Result<(), Error> {
     }
     if name.contains(['[', ']']) {
         return Err(Error::InvalidRequest(format!(
-            "key {name:?} of parameter {parent:?} holds `[` or `]`, which Stripe refuses in keys"
+            "a key of parameter {parent:?} holds `[` or `]`, which Stripe refuses in keys"
         )));
     }
     Ok(())
+}
+
+/// A parameter key as error messages show it: Stripe's own parameter names
+/// (lowercase ASCII letters, digits and `_`) and the brackets between them
+/// as they are, any other text between brackets as `…`, since only a map's
+/// keys (`metadata[...]`), which are data, hold other text.
+pub(crate) fn shown_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut rest = key;
+    while !rest.is_empty() {
+        let end = rest.find(['[', ']']).unwrap_or(rest.len());
+        let (part, after) = rest.split_at(end);
+        let plain = part
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        out.push_str(if plain { part } else { "…" });
+        // The bracket itself, if any, is ASCII: one byte.
+        let (bracket, after) = after.split_at(after.len().min(1));
+        out.push_str(bracket);
+        rest = after;
+    }
+    out
 }
 
 /// Names a JSON value's kind for error messages.
@@ -149,7 +175,7 @@ fn escape(text: &str, set: &'static AsciiSet, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::{encode, to_pairs};
+    use super::{encode, shown_key, to_pairs};
     use crate::emptyable::Emptyable;
     use crate::Error;
     use serde_json::json;
@@ -259,16 +285,28 @@ mod tests {
     }
 
     #[test]
-    fn map_keys_with_brackets_or_empty_are_refused_by_name() {
-        for key in ["a[b]", "a]", "[", "", "x][y"] {
+    fn map_keys_with_brackets_or_empty_are_refused_naming_the_parameter_only() {
+        for key in ["a[b]", "Jenny]", "[", "", "x][y"] {
             let err = to_pairs(&json!({"metadata": {"ok": "1", key: "secret value"}})).unwrap_err();
             let text = err.to_string();
             assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
             assert!(text.contains("\"metadata\""), "{text}");
             assert!(!text.contains("secret value"), "{text}");
-            if !key.is_empty() {
-                assert!(text.contains(&format!("{key:?}")), "{text}");
-            }
+            assert!(!text.contains("Jenny"), "{text}");
+        }
+    }
+
+    #[test]
+    fn shown_keys_keep_parameter_names_and_hide_other_text() {
+        let cases = [
+            ("options[document][allowed_types][0]", "options[document][allowed_types][0]"),
+            ("metadata[Jenny Rosen]", "metadata[…]"),
+            ("metadata[jenny@example.com][x", "metadata[…][x"),
+            ("a]b[", "a]b["),
+            ("", ""),
+        ];
+        for (key, shown) in cases {
+            assert_eq!(shown_key(key), shown, "{key}");
         }
     }
 

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 mod body_limit;
 mod client;
+mod decode_failure;
 mod emptyable;
 mod error;
 mod expandable;
@@ -14,7 +15,9 @@ mod extra_params;
 mod form;
 mod id;
 mod json;
+mod json_tree;
 mod list;
+mod not_json;
 mod pagination;
 mod path;
 mod raw;

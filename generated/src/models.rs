@@ -433,6 +433,16 @@ pub struct CreateVerificationSessionOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<crate::Emptyable<CreateVerificationSessionOptionsDocument>>,
 }
+impl CreateVerificationSessionOptions {
+    /// Sets `document`: the value itself, or [`Emptyable::Empty`](crate::Emptyable::Empty) to clear it.
+    pub fn document(
+        mut self,
+        value: impl Into<crate::Emptyable<CreateVerificationSessionOptionsDocument>>,
+    ) -> Self {
+        self.document = Some(value.into());
+        self
+    }
+}
 /// The `CreateVerificationSessionOptionsDocument` object.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct CreateVerificationSessionOptionsDocument {
@@ -448,6 +458,31 @@ pub struct CreateVerificationSessionOptionsDocument {
     /// The `require_matching_selfie` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
+}
+impl CreateVerificationSessionOptionsDocument {
+    /// Sets `allowed_types`.
+    pub fn allowed_types(
+        mut self,
+        value: impl Into<Vec<CreateVerificationSessionOptionsDocumentAllowedTypes>>,
+    ) -> Self {
+        self.allowed_types = Some(value.into());
+        self
+    }
+    /// Sets `require_id_number`.
+    pub fn require_id_number(mut self, value: impl Into<bool>) -> Self {
+        self.require_id_number = Some(value.into());
+        self
+    }
+    /// Sets `require_live_capture`.
+    pub fn require_live_capture(mut self, value: impl Into<bool>) -> Self {
+        self.require_live_capture = Some(value.into());
+        self
+    }
+    /// Sets `require_matching_selfie`.
+    pub fn require_matching_selfie(mut self, value: impl Into<bool>) -> Self {
+        self.require_matching_selfie = Some(value.into());
+        self
+    }
 }
 /// The values of `CreateVerificationSessionOptionsDocumentAllowedTypes`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1209,6 +1244,14 @@ impl crate::Webhook {
         self.construct_at(payload, signature_header, now)
     }
 }
+impl Event {
+    /// The API version this event's `data.object` was rendered in, when it is not [`API_VERSION`](crate::API_VERSION), the version this crate decodes; `None` when they match or the event does not say.
+    ///
+    /// Stripe renders a webhook endpoint's events in the endpoint's API version (or the account's default). An event of another version decodes as far as its shapes allow: unknown fields and enum values are kept, but a field whose type changed fails to decode. Log or alert on a mismatch, and create the endpoint with this crate's version (the `api_version` parameter when creating it through the API).
+    pub fn api_version_mismatch(&self) -> Option<&str> {
+        self.api_version.as_deref().filter(|version| *version != crate::API_VERSION)
+    }
+}
 /// The type of an [`Event`]: one variant per event type this crate knows, as [`EventPayload::event_type`] returns it and the events API filters by it.
 ///
 /// Any other type (a newer one, or one of another part of Stripe's API) is `EventType::Unknown`, made by `EventType::from("...")`, as is a wildcard for the `type` filter (`EventType::from("identity.verification_session.*")`).
@@ -1327,6 +1370,28 @@ pub struct ListEventsCreatedRangeQuerySpecs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<i64>,
 }
+impl ListEventsCreatedRangeQuerySpecs {
+    /// Sets `gt`.
+    pub fn gt(mut self, value: impl Into<i64>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Sets `gte`.
+    pub fn gte(mut self, value: impl Into<i64>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Sets `lt`.
+    pub fn lt(mut self, value: impl Into<i64>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+    /// Sets `lte`.
+    pub fn lte(mut self, value: impl Into<i64>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+}
 /// One of the shapes `ListVerificationReportsCreated` can take.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -1362,6 +1427,28 @@ pub struct ListVerificationReportsCreatedRangeQuerySpecs {
     /// The `lte` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<i64>,
+}
+impl ListVerificationReportsCreatedRangeQuerySpecs {
+    /// Sets `gt`.
+    pub fn gt(mut self, value: impl Into<i64>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Sets `gte`.
+    pub fn gte(mut self, value: impl Into<i64>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Sets `lt`.
+    pub fn lt(mut self, value: impl Into<i64>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+    /// Sets `lte`.
+    pub fn lte(mut self, value: impl Into<i64>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 /// The values of `ListVerificationReportsType`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1455,6 +1542,28 @@ pub struct ListVerificationSessionsCreatedRangeQuerySpecs {
     /// The `lte` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<i64>,
+}
+impl ListVerificationSessionsCreatedRangeQuerySpecs {
+    /// Sets `gt`.
+    pub fn gt(mut self, value: impl Into<i64>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+    /// Sets `gte`.
+    pub fn gte(mut self, value: impl Into<i64>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+    /// Sets `lt`.
+    pub fn lt(mut self, value: impl Into<i64>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+    /// Sets `lte`.
+    pub fn lte(mut self, value: impl Into<i64>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
 }
 /// The values of `ListVerificationSessionsStatus`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1649,6 +1758,16 @@ pub struct UpdateVerificationSessionOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<crate::Emptyable<UpdateVerificationSessionOptionsDocument>>,
 }
+impl UpdateVerificationSessionOptions {
+    /// Sets `document`: the value itself, or [`Emptyable::Empty`](crate::Emptyable::Empty) to clear it.
+    pub fn document(
+        mut self,
+        value: impl Into<crate::Emptyable<UpdateVerificationSessionOptionsDocument>>,
+    ) -> Self {
+        self.document = Some(value.into());
+        self
+    }
+}
 /// The `UpdateVerificationSessionOptionsDocument` object.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct UpdateVerificationSessionOptionsDocument {
@@ -1664,6 +1783,31 @@ pub struct UpdateVerificationSessionOptionsDocument {
     /// The `require_matching_selfie` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_matching_selfie: Option<bool>,
+}
+impl UpdateVerificationSessionOptionsDocument {
+    /// Sets `allowed_types`.
+    pub fn allowed_types(
+        mut self,
+        value: impl Into<Vec<UpdateVerificationSessionOptionsDocumentAllowedTypes>>,
+    ) -> Self {
+        self.allowed_types = Some(value.into());
+        self
+    }
+    /// Sets `require_id_number`.
+    pub fn require_id_number(mut self, value: impl Into<bool>) -> Self {
+        self.require_id_number = Some(value.into());
+        self
+    }
+    /// Sets `require_live_capture`.
+    pub fn require_live_capture(mut self, value: impl Into<bool>) -> Self {
+        self.require_live_capture = Some(value.into());
+        self
+    }
+    /// Sets `require_matching_selfie`.
+    pub fn require_matching_selfie(mut self, value: impl Into<bool>) -> Self {
+        self.require_matching_selfie = Some(value.into());
+        self
+    }
 }
 /// The values of `UpdateVerificationSessionOptionsDocumentAllowedTypes`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

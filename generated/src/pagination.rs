@@ -21,8 +21,11 @@
 //! each), which stays small next to the items themselves.
 
 use std::collections::HashSet;
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use futures_util::stream::{self, Stream, StreamExt};
+use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::client::{decode, Client, Request, RequestOptions};
@@ -44,26 +47,85 @@ impl Client {
     /// last item's id (or, if the request pages backwards with
     /// `ending_before`, that set to the first item's id). Ends after the
     /// first error; pages that would make it loop end it with
-    /// [`Error::Pagination`] (see the module docs).
-    ///
-    /// The stream is not `Unpin`; pin it (`Box::pin`, `std::pin::pin!`) to
-    /// call `StreamExt::next` on it.
+    /// [`Error::Pagination`] (see the module docs). A request that could not
+    /// be built (`Err`) is the stream's only item.
     #[doc(hidden)]
     pub fn paginate<T>(
         &self,
-        request: Request,
-        options: RequestOptions,
-    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+        request: Result<Request, Error>,
+        options: &RequestOptions,
+    ) -> ListStream<T>
     where
         T: Object + DeserializeOwned + Send + 'static,
     {
-        let first = Cursor::new(self.clone(), request, options);
-        stream::unfold(Some(first), |state| async move {
+        let request = match request {
+            Ok(request) => request,
+            Err(err) => return ListStream::new(stream::iter([Err(err)]).boxed()),
+        };
+        let first = Cursor::new(self.clone(), request, options.clone());
+        let items = stream::unfold(Some(first), |state| async move {
             let mut cursor = state?;
             let (items, more) = cursor.next_page::<T>().await;
             Some((items, more.then_some(cursor)))
         })
-        .flat_map(stream::iter)
+        .flat_map(stream::iter);
+        ListStream::new(items.boxed())
+    }
+}
+
+/// Every item of a list endpoint, page after page, fetched lazily: what a
+/// list request's `paginate` returns.
+///
+/// Read it with its own [`next`](ListStream::next), no import or pinning
+/// needed:
+///
+/// ```no_run
+/// # async fn run(client: &stripe_identity::Client) -> Result<(), stripe_identity::Error> {
+/// use stripe_identity::VerificationSession;
+///
+/// let mut sessions = VerificationSession::list().limit(100).paginate(client);
+/// while let Some(session) = sessions.next().await {
+///     println!("{}", session?.id);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
+/// It is also a [`Stream`] (and `Unpin`), for the combinators of
+/// [`StreamExt`](crate::StreamExt), re-exported by this crate. A page that
+/// fails to load ends the stream with its error, after the items before it.
+#[must_use = "a stream does nothing until it is read"]
+pub struct ListStream<T> {
+    inner: BoxStream<'static, Result<T, Error>>,
+}
+
+impl<T> ListStream<T> {
+    fn new(inner: BoxStream<'static, Result<T, Error>>) -> Self {
+        ListStream { inner }
+    }
+
+    /// The next item, fetching the next page when this one is used up;
+    /// `None` once the listing is over (or after an error).
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        self.inner.next().await
+    }
+}
+
+impl<T> Stream for ListStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<T> fmt::Debug for ListStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListStream").finish_non_exhaustive()
     }
 }
 

@@ -9,6 +9,11 @@ pub use crate::error::{ApiError, Error, InvalidId, ResponseBody};
 pub use crate::expandable::{Expandable, Object};
 pub use crate::extra_fields::ExtraFields;
 pub use crate::list::List;
+pub use crate::pagination::ListStream;
 pub use crate::raw::RawRequest;
 pub use crate::response::{Response, ResponseHeaders};
 pub use crate::webhook::{Webhook, WebhookError};
+/// The combinators of a [`ListStream`] (`take`, `filter`, `collect`, ...),
+/// re-exported so that using them needs no dependency of your own. Reading
+/// one item at a time needs nothing: [`ListStream::next`].
+pub use futures_util::stream::StreamExt;

@@ -100,6 +100,8 @@ impl ListVerificationReports {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -124,8 +126,18 @@ impl ListVerificationReports {
     ) -> Result<crate::List<crate::models::VerificationReport>, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<
+        crate::Response<crate::List<crate::models::VerificationReport>>,
+        crate::Error,
+    > {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -135,25 +147,22 @@ impl ListVerificationReports {
     > {
         client.execute_with_response(&self.request()?, options).await
     }
-    /// Every item of every page, fetched lazily page by page. Filters,
-    /// `expand` and the options apply to every page.
+    /// Every item of every page, fetched lazily page by page: read it with
+    /// `while let Some(item) = stream.next().await`. Filters and `expand`
+    /// apply to every page.
     pub fn paginate(
         &self,
         client: &crate::Client,
-        options: crate::RequestOptions,
-    ) -> impl futures_util::Stream<
-        Item = Result<crate::models::VerificationReport, crate::Error>,
-    > + Send + 'static {
-        match self.request() {
-            Ok(request) => {
-                futures_util::future::Either::Left(client.paginate(request, options))
-            }
-            Err(err) => {
-                futures_util::future::Either::Right(
-                    futures_util::stream::once(async move { Err(err) }),
-                )
-            }
-        }
+    ) -> crate::ListStream<crate::models::VerificationReport> {
+        self.paginate_with(client, &crate::RequestOptions::default())
+    }
+    /// Like [`paginate`](Self::paginate), with per-request options for every page.
+    pub fn paginate_with(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> crate::ListStream<crate::models::VerificationReport> {
+        client.paginate(self.request(), options)
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_reports".to_owned();
@@ -200,6 +209,8 @@ impl RetrieveVerificationReport {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -224,8 +235,15 @@ impl RetrieveVerificationReport {
     ) -> Result<crate::models::VerificationReport, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationReport>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,

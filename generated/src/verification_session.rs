@@ -115,6 +115,8 @@ impl ListVerificationSessions {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -139,8 +141,18 @@ impl ListVerificationSessions {
     ) -> Result<crate::List<crate::models::VerificationSession>, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<
+        crate::Response<crate::List<crate::models::VerificationSession>>,
+        crate::Error,
+    > {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -150,25 +162,22 @@ impl ListVerificationSessions {
     > {
         client.execute_with_response(&self.request()?, options).await
     }
-    /// Every item of every page, fetched lazily page by page. Filters,
-    /// `expand` and the options apply to every page.
+    /// Every item of every page, fetched lazily page by page: read it with
+    /// `while let Some(item) = stream.next().await`. Filters and `expand`
+    /// apply to every page.
     pub fn paginate(
         &self,
         client: &crate::Client,
-        options: crate::RequestOptions,
-    ) -> impl futures_util::Stream<
-        Item = Result<crate::models::VerificationSession, crate::Error>,
-    > + Send + 'static {
-        match self.request() {
-            Ok(request) => {
-                futures_util::future::Either::Left(client.paginate(request, options))
-            }
-            Err(err) => {
-                futures_util::future::Either::Right(
-                    futures_util::stream::once(async move { Err(err) }),
-                )
-            }
-        }
+    ) -> crate::ListStream<crate::models::VerificationSession> {
+        self.paginate_with(client, &crate::RequestOptions::default())
+    }
+    /// Like [`paginate`](Self::paginate), with per-request options for every page.
+    pub fn paginate_with(
+        &self,
+        client: &crate::Client,
+        options: &crate::RequestOptions,
+    ) -> crate::ListStream<crate::models::VerificationSession> {
+        client.paginate(self.request(), options)
     }
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_sessions".to_owned();
@@ -196,7 +205,7 @@ pub struct CreateVerificationSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<std::collections::BTreeMap<String, String>>,
+    metadata: Option<crate::Emptyable<std::collections::BTreeMap<String, String>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<crate::models::CreateVerificationSessionOptions>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,16 +239,17 @@ impl CreateVerificationSession {
     }
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.metadata
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
+        crate::emptyable::insert(&mut self.metadata, key.into(), value.into());
         self
     }
     /// Deletes one key of `metadata` by sending it with an empty value.
     pub fn unset_metadata(mut self, key: impl Into<String>) -> Self {
-        self.metadata
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), String::new());
+        crate::emptyable::insert(&mut self.metadata, key.into(), String::new());
+        self
+    }
+    /// Deletes every key of `metadata` by sending `metadata=` (empty). Keys set or unset before on this request are dropped, and a key set after it replaces the clearing: to replace every key, clear them in one request and set the new ones in the next.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Some(crate::Emptyable::Empty);
         self
     }
     /// A set of options for the session’s verification checks.
@@ -256,6 +266,8 @@ impl CreateVerificationSession {
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
@@ -281,8 +293,15 @@ impl CreateVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -332,6 +351,8 @@ impl RetrieveVerificationSession {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -356,8 +377,15 @@ impl RetrieveVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -388,7 +416,7 @@ pub struct UpdateVerificationSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     expand: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    metadata: Option<std::collections::BTreeMap<String, String>>,
+    metadata: Option<crate::Emptyable<std::collections::BTreeMap<String, String>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     options: Option<crate::models::UpdateVerificationSessionOptions>,
     #[serde(rename = "type")]
@@ -421,16 +449,17 @@ impl UpdateVerificationSession {
     }
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object. This can be useful for storing additional information about the object in a structured format. Individual keys can be unset by posting an empty value to them. All keys can be unset by posting an empty value to `metadata`.
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.metadata
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), value.into());
+        crate::emptyable::insert(&mut self.metadata, key.into(), value.into());
         self
     }
     /// Deletes one key of `metadata` by sending it with an empty value.
     pub fn unset_metadata(mut self, key: impl Into<String>) -> Self {
-        self.metadata
-            .get_or_insert_with(Default::default)
-            .insert(key.into(), String::new());
+        crate::emptyable::insert(&mut self.metadata, key.into(), String::new());
+        self
+    }
+    /// Deletes every key of `metadata` by sending `metadata=` (empty). Keys set or unset before on this request are dropped, and a key set after it replaces the clearing: to replace every key, clear them in one request and set the new ones in the next.
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Some(crate::Emptyable::Empty);
         self
     }
     /// A set of options for the session’s verification checks.
@@ -447,6 +476,8 @@ impl UpdateVerificationSession {
         self
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
+    ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
     ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
@@ -472,8 +503,15 @@ impl UpdateVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -526,6 +564,8 @@ impl CancelVerificationSession {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -550,8 +590,15 @@ impl CancelVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,
@@ -621,6 +668,8 @@ impl RedactVerificationSession {
     }
     /// Adds a parameter this crate does not know, in Stripe's bracket form (`options[email][require_verification]`), for fields of newer API versions.
     ///
+    /// A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), adds to that list: it is sent as `expand[N]`, numbered after the list's items.
+    ///
     /// Extra parameters are sent after the typed ones, in the order added, and percent-encoded like them. Sending fails with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is sent, if a key is empty, not in bracket form, or equals or overlaps another parameter's key (`options[document]` and `options[document][allowed_types][0]`).
     pub fn extra_param(
         mut self,
@@ -645,8 +694,15 @@ impl RedactVerificationSession {
     ) -> Result<crate::models::VerificationSession, crate::Error> {
         client.execute(&self.request()?, options).await
     }
+    /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+    pub async fn send_response(
+        &self,
+        client: &crate::Client,
+    ) -> Result<crate::Response<crate::models::VerificationSession>, crate::Error> {
+        self.send_response_with(client, &crate::RequestOptions::default()).await
+    }
     /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-    pub async fn send_with_response(
+    pub async fn send_response_with(
         &self,
         client: &crate::Client,
         options: &crate::RequestOptions,

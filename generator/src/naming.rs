@@ -47,7 +47,8 @@
 //!   trailing underscore (`client_`).
 //! * Fields and parameters are snake_case; a Rust keyword gets a trailing
 //!   underscore (`type_`), a leading digit a leading one (`_3d`).
-//!   A map parameter's second setter is `unset_` and its name (`unset_metadata`).
+//!   A map parameter's other setters are `unset_` and `clear_` and its name
+//!   (`unset_metadata`, `clear_metadata`).
 //! * Non-ASCII letters are transliterated to ASCII before any of this
 //!   (`café` is `cafe`, `Straße` is `strasse`); a name of which nothing
 //!   survives is `field`, `Empty` (a variant) or `Unnamed` (a type).
@@ -65,13 +66,18 @@
 //!   An inline type of a field that got underscores gets them too
 //!   (`WidgetV3d_`), so it stays apart from its neighbour's.
 //! * A request type's methods are `new`, `send`, `send_with`,
-//!   `send_with_response`, `paginate`, `request`, then a setter per
-//!   optional parameter named like it, an `unset_` setter per map
-//!   parameter, and the escape hatch for parameters the spec does not know:
+//!   `send_response`, `send_response_with`, `paginate`, `paginate_with`,
+//!   `request`, then a setter per
+//!   optional parameter named like it, an `unset_` and a `clear_` setter
+//!   per map parameter, and the escape hatch for parameters the spec does not know:
 //!   the method `extra_param` storing them in the field `extra_params`. In
 //!   that order, a name already taken (by an earlier method or another
 //!   parameter) gets underscores until it is free (`send_`, `unset_metadata_`,
 //!   `extra_param_`), so no spec can make two items share a name.
+//! * A request model struct (one users build, such as an `options`
+//!   parameter) has a setter per optional field, named like the field; one
+//!   that would shadow a method the struct has from its derives (`clone`,
+//!   `default`, `eq`...) gets underscores until it is free (`clone_`).
 //! * Enum variants are UpperCamelCase; a value with no letters becomes `Empty`,
 //!   a value starting with a digit gets a `V` in front. The catch-all
 //!   variant is `Unknown`, or `UnknownValue` (`UnknownType` for events)
@@ -163,6 +169,7 @@ pub const RUNTIME_TYPES: &[&str] = &[
     "ExtraFields",
     "InvalidId",
     "List",
+    "ListStream",
     "Method",
     "Object",
     "RawRequest",
@@ -170,6 +177,7 @@ pub const RUNTIME_TYPES: &[&str] = &[
     "Response",
     "ResponseBody",
     "ResponseHeaders",
+    "StreamExt",
     "Webhook",
     "WebhookError",
 ];
@@ -181,6 +189,7 @@ pub const ROOT_MODULES: &[&str] = &[
     // templates/src
     "body_limit",
     "client",
+    "decode_failure",
     "emptyable",
     "error",
     "expandable",
@@ -189,7 +198,9 @@ pub const ROOT_MODULES: &[&str] = &[
     "form",
     "id",
     "json",
+    "json_tree",
     "list",
+    "not_json",
     "pagination",
     "path",
     "raw",
@@ -209,7 +220,6 @@ pub const ROOT_MODULES: &[&str] = &[
     "reqwest",
     "serde",
     "serde_json",
-    "serde_path_to_error",
     "sha2",
     "std",
     "thiserror",
@@ -552,8 +562,10 @@ const REQUEST_METHODS: &[&str] = &[
     "new",
     "send",
     "send_with",
-    "send_with_response",
+    "send_response",
+    "send_response_with",
     "paginate",
+    "paginate_with",
     "request",
 ];
 
@@ -573,10 +585,20 @@ pub struct RequestParam<'a> {
 pub struct RequestNames {
     /// Each parameter's setter, `None` where it has none.
     pub setters: Vec<Option<String>>,
-    /// Each map parameter's `unset_` setter, `None` for the others.
-    pub unsets: Vec<Option<String>>,
+    /// Each map parameter's `unset_` and `clear_` setters, `None` for the
+    /// others.
+    pub maps: Vec<Option<MapSetterNames>>,
     /// The escape hatch for unknown parameters.
     pub extra: ExtraParamNames,
+}
+
+/// The setters a map parameter (`metadata`) has besides its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapSetterNames {
+    /// Deletes one key (`unset_metadata`).
+    pub unset: String,
+    /// Deletes every key (`clear_metadata`).
+    pub clear: String,
 }
 
 /// The names of a request type's escape hatch for unknown parameters.
@@ -590,7 +612,8 @@ pub struct ExtraParamNames {
 
 /// The methods of a request type whose parameters (path parameters
 /// included) are `params`, all distinct. Setters are named after their
-/// parameter; then map parameters get `unset_` and their name; then the
+/// parameter; then map parameters get `unset_` and `clear_` and their
+/// name; then the
 /// escape hatch gets `extra_param` (method) and `extra_params` (field).
 /// A name a method every request type has (`send`, `new`...), an earlier
 /// method, or another parameter already has gets underscores until it is
@@ -610,17 +633,69 @@ pub fn request_names(params: &[RequestParam<'_>]) -> RequestNames {
         .iter()
         .map(|p| p.setter.then(|| place(p.name, &mut taken)))
         .collect();
-    let unsets = params
+    let maps = params
         .iter()
-        .map(|p| (p.setter && p.map).then(|| place(&unset_setter(p.name), &mut taken)))
+        .map(|p| {
+            (p.setter && p.map).then(|| MapSetterNames {
+                unset: place(&unset_setter(p.name), &mut taken),
+                clear: place(&format!("clear_{}", p.name), &mut taken),
+            })
+        })
         .collect();
     let method = first_free("extra_param", |n| taken.contains(n) || fields.contains(n));
     let field = first_free("extra_params", |n| fields.contains(n));
     RequestNames {
         setters,
-        unsets,
+        maps,
         extra: ExtraParamNames { method, field },
     }
+}
+
+/// Methods a request model struct has from its derives and from blanket
+/// impls, which a setter of the same name would shadow (`x.clone()` would
+/// call the setter).
+const MODEL_TRAIT_METHODS: &[&str] = &[
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "default",
+    "eq",
+    "fmt",
+    "from",
+    "into",
+    "ne",
+    "serialize",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
+/// The setters of a request model struct whose optional fields have the
+/// Rust names `fields` (distinct): each named like its field, or, where
+/// that is a method the struct already has (`clone`), with underscores added
+/// until it is free of those methods and of every other setter (`clone_`,
+/// or `clone__` beside a field `clone_`).
+pub fn model_setters(fields: &[&str]) -> Vec<String> {
+    let shadows = |name: &str| MODEL_TRAIT_METHODS.contains(&name);
+    let mut taken: BTreeSet<String> = MODEL_TRAIT_METHODS
+        .iter()
+        .chain(fields.iter().filter(|f| !shadows(f)))
+        .map(|name| (*name).to_owned())
+        .collect();
+    fields
+        .iter()
+        .map(|field| match shadows(field) {
+            false => (*field).to_owned(),
+            true => {
+                let name = first_free(field, |n| taken.contains(n));
+                taken.insert(name.clone());
+                name
+            }
+        })
+        .collect()
 }
 
 /// `base`, with underscores appended until `taken` says no.
@@ -660,16 +735,29 @@ mod tests {
     }
 
     #[test]
+    fn model_setters_step_aside_for_derived_methods() {
+        let names = model_setters(&["document", "clone", "clone_", "default"]);
+        assert_eq!(names, ["document", "clone__", "clone_", "default_"]);
+    }
+
+    #[test]
     fn unset_setters_step_aside_for_setters() {
         let metadata = RequestParam {
             name: "metadata",
             setter: true,
             map: true,
         };
-        let names = request_names(&[metadata, optional("unset_metadata")]);
+        let names = request_names(&[
+            metadata,
+            optional("unset_metadata"),
+            optional("clear_metadata"),
+        ]);
         assert_eq!(names.setters[1].as_deref(), Some("unset_metadata"));
-        assert_eq!(names.unsets[0].as_deref(), Some("unset_metadata_"));
-        assert_eq!(names.unsets[1], None);
+        assert_eq!(names.setters[2].as_deref(), Some("clear_metadata"));
+        let map = names.maps[0].as_ref().expect("a map's setters");
+        assert_eq!(map.unset, "unset_metadata_");
+        assert_eq!(map.clear, "clear_metadata_");
+        assert_eq!(names.maps[1], None);
     }
 
     #[test]

@@ -4,9 +4,8 @@
 //! STRIPE_SECRET_KEY=sk_test_... cargo run -p stripe-identity --example list_verified
 //! ```
 
-use futures_util::StreamExt;
 use stripe_identity::models::ListVerificationSessionsStatus;
-use stripe_identity::{Client, RequestOptions, VerificationSession};
+use stripe_identity::{Client, VerificationSession};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let request = VerificationSession::list()
         .status(ListVerificationSessionsStatus::Verified)
         .limit(100);
-    let mut sessions = std::pin::pin!(request.paginate(&client, RequestOptions::default()));
+    let mut sessions = request.paginate(&client);
     let mut count = 0;
     while let Some(session) = sessions.next().await {
         let session = session?;

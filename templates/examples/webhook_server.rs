@@ -92,10 +92,16 @@ async fn webhook(
     // the signature.
     let event = match state.shared.webhook.construct_event(&body, signature) {
         Ok(event) => event,
-        Err(WebhookError::NotAnEvent { path, .. }) => {
-            // The decoder's message may quote a value of the body, which can
-            // be personal data: log where it failed, not what it found.
-            eprintln!("refused a delivery: its body is not an event (at `{path}`)");
+        Err(err @ WebhookError::NoSecret) => {
+            // Our configuration, not the delivery: answer 500 so Stripe
+            // retries once the secret is set.
+            eprintln!("cannot verify deliveries: {err}");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "not configured\n");
+        }
+        Err(err @ WebhookError::NotAnEvent { .. }) => {
+            // The error names the path and the kind of value that failed,
+            // never a value of the body, so it can be logged as it is.
+            eprintln!("refused a delivery: {err}");
             return (StatusCode::BAD_REQUEST, "not an event\n");
         }
         Err(err) => {
@@ -103,6 +109,15 @@ async fn webhook(
             return (StatusCode::BAD_REQUEST, "invalid signature\n");
         }
     };
+    if let Some(version) = event.api_version_mismatch() {
+        // It decoded, but fields may be missing or renamed: align the
+        // endpoint's API version with the crate's.
+        eprintln!(
+            "{}: rendered in API version {version}, this crate decodes {}",
+            event.id,
+            stripe_identity::API_VERSION
+        );
+    }
     // Handling cannot fail here. Where it can, remember the id only once it
     // succeeded (or in the same transaction) and answer 500 on failure, so
     // that Stripe delivers the event again.
@@ -180,7 +195,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(port) => port.parse().map_err(|_| "PORT must be a port number")?,
         Err(_) => 3000,
     };
-    let state = AppState::new(Webhook::new(secret));
+    let webhook = Webhook::new(secret);
+    if !webhook.has_secret() {
+        return Err(
+            "STRIPE_WEBHOOK_SECRET is empty: set it to the endpoint's signing secret".into(),
+        );
+    }
+    let state = AppState::new(webhook);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("listening on http://{}/webhook", listener.local_addr()?);
     axum::serve(listener, app(state)).await?;

@@ -1,13 +1,26 @@
-//! Decoding JSON bodies so that a failure names the path of the value that
-//! failed (`data[0].status`), for responses and webhook deliveries alike.
+//! Decoding JSON bodies, responses and webhook deliveries alike, so that a
+//! failure names the path of the value that failed (`data[0].status`) and
+//! never the value itself.
+//!
+//! A body is decoded by serde_json directly. Only when that fails is it
+//! decoded once more, from a tree ([`crate::json_tree`]), to describe the
+//! failure: serde_json's own message quotes the offending value, which in a
+//! Stripe body can be a name or a birth date, while the second decode builds
+//! its message from the kind of value found and what was expected
+//! ([`crate::decode_failure`]). Successful decodes pay nothing for this.
 
 use serde::de::DeserializeOwned;
 
-/// A body that did not decode: where, and what the decoder said.
+use crate::decode_failure::scrub;
+use crate::json_tree::Node;
+
+/// A body that did not decode: where, and what the decoder said, without
+/// any value from the body.
 pub(crate) struct JsonError {
-    /// JSON path of the value that failed; `.` is the top level.
+    /// JSON path of the value that failed; `.` is the top level, `*` a key
+    /// of a map (`metadata.*`).
     pub path: String,
-    /// What the decoder expected and found.
+    /// What was expected and the kind of value found.
     pub message: String,
 }
 
@@ -18,33 +31,21 @@ const NESTED: &str = "at `";
 
 /// Decodes one JSON value, with nothing after it.
 pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| located(e.path().to_string(), e.inner().to_string()))?;
-    // Trailing garbage after the JSON value is an error too.
-    deserializer.end().map_err(|e| JsonError {
-        path: ".".to_owned(),
-        message: e.to_string(),
-    })?;
-    Ok(value)
+    serde_json::from_slice(bytes).map_err(|plain| {
+        let (path, message) = describe::<T>(bytes, &plain);
+        located(path, message)
+    })
 }
 
 /// Decodes a value cut out of a larger body at `at` (`data.object`). A
 /// failure names its path from the body's root.
-///
-/// Tracking the path costs as much as decoding, so it is only done again,
-/// on the same bytes, once a plain decode has failed.
 #[allow(dead_code)] // called by generated event decoding, which only portions with events have
 pub(crate) fn from_raw<T: DeserializeOwned>(
     raw: &serde_json::value::RawValue,
     at: &str,
 ) -> Result<T, String> {
     serde_json::from_str(raw.get()).map_err(|plain| {
-        let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(e) => (e.path().to_string(), e.inner().to_string()),
-            Ok(_) => (".".to_owned(), plain.to_string()),
-        };
+        let (path, message) = describe::<T>(raw.get().as_bytes(), &plain);
         let path = if path == "." {
             String::new()
         } else {
@@ -54,17 +55,48 @@ pub(crate) fn from_raw<T: DeserializeOwned>(
     })
 }
 
-/// The error at `path`, or, when a nested decode failed at the top level
-/// of this one, at the nested path its message starts with.
+/// The top-level `api_version` of a JSON object, if it has a string one.
+pub(crate) fn api_version(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Versioned {
+        api_version: Option<String>,
+    }
+    serde_json::from_slice::<Versioned>(bytes).ok()?.api_version
+}
+
+/// Why `bytes` do not decode as `T`, given serde_json's error `plain`: the
+/// path and a message without values.
+fn describe<T: DeserializeOwned>(bytes: &[u8], plain: &serde_json::Error) -> (String, String) {
+    // Not JSON at all (or nested past serde_json's depth limit): serde_json's
+    // message names the line and column of the fault, never content.
+    let node = match Node::parse(bytes) {
+        Ok(node) => node,
+        Err(syntax) => return (".".to_owned(), scrub(&syntax.to_string())),
+    };
+    match node.decode::<T>() {
+        Err(failure) => (failure.path(), failure.message().to_owned()),
+        // The tree decoded where serde_json did not: a type that decodes
+        // differently from the two. Say what serde_json said, scrubbed.
+        Ok(_) => (".".to_owned(), scrub(&plain.to_string())),
+    }
+}
+
+/// The error at `path`, or, when a nested decode failed (an event's
+/// `data.object`, its message starting with the nested path), at the
+/// nested path under `path`.
 fn located(path: String, message: String) -> JsonError {
-    let nested = (path == ".")
-        .then(|| message.strip_prefix(NESTED)?.split_once("`: "))
-        .flatten();
-    match nested {
-        Some((inner, rest)) => JsonError {
-            path: inner.to_owned(),
-            message: rest.to_owned(),
-        },
-        None => JsonError { path, message },
+    let Some((inner, rest)) = message
+        .strip_prefix(NESTED)
+        .and_then(|m| m.split_once("`: "))
+    else {
+        return JsonError { path, message };
+    };
+    let path = match path.as_str() {
+        "." => inner.to_owned(),
+        outer => format!("{outer}.{inner}"),
+    };
+    JsonError {
+        path,
+        message: rest.to_owned(),
     }
 }

@@ -89,9 +89,19 @@ impl RawRequest {
         client.execute(&self.request()?, options).await
     }
 
+    /// Like [`send`](RawRequest::send), also returning the response's
+    /// status, `Request-Id` and headers.
+    pub async fn send_response<T: DeserializeOwned>(
+        &self,
+        client: &Client,
+    ) -> Result<Response<T>, Error> {
+        self.send_response_with(client, &RequestOptions::default())
+            .await
+    }
+
     /// Like [`send_with`](RawRequest::send_with), also returning the
     /// response's status, `Request-Id` and headers.
-    pub async fn send_with_response<T: DeserializeOwned>(
+    pub async fn send_response_with<T: DeserializeOwned>(
         &self,
         client: &Client,
         options: &RequestOptions,
@@ -112,11 +122,8 @@ impl RawRequest {
 /// endpoint it spells: the client adds the query string itself, and URL
 /// parsing would resolve `.`/`..` segments.
 fn check_path(path: &str) -> Result<(), Error> {
-    let refuse = |why: &str| {
-        Err(Error::InvalidRequest(format!(
-            "raw request path {path:?} {why}"
-        )))
-    };
+    // The message leaves the path out: it holds ids and other caller input.
+    let refuse = |why: &str| Err(Error::InvalidRequest(format!("the raw request path {why}")));
     if !path.starts_with("/v1/") {
         return refuse("must start with `/v1/`");
     }

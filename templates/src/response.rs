@@ -1,5 +1,5 @@
 //! A decoded response together with its HTTP metadata: what
-//! `send_with_response` returns.
+//! `send_response` returns.
 
 use std::fmt;
 
@@ -12,8 +12,9 @@ use crate::error::Error;
 /// A successful response: the decoded object, the HTTP status, Stripe's
 /// `Request-Id` and the response headers.
 ///
-/// Returned by every request type's `send_with_response` and by
-/// [`RawRequest::send_with_response`](crate::RawRequest::send_with_response).
+/// Returned by every request type's `send_response` (and
+/// `send_response_with`) and by
+/// [`RawRequest::send_response`](crate::RawRequest::send_response).
 /// Errors are still [`Error`]s, which carry their own status and request id.
 ///
 /// `Debug` shows the object with its own redactions and the header names,
@@ -110,7 +111,7 @@ impl fmt::Debug for ResponseHeaders {
 impl Client {
     /// Like [`Client::execute`], keeping the response's metadata.
     ///
-    /// Called by the generated `send_with_response` methods.
+    /// Called by the generated `send_response_with` methods.
     #[doc(hidden)]
     pub async fn execute_with_response<T: DeserializeOwned>(
         &self,

@@ -60,6 +60,18 @@ const QUOTE_CHARS: usize = 32;
 /// of the secrets, so a rotated secret can be accepted alongside the new one
 /// until Stripe stops using it.
 ///
+/// # API versions
+///
+/// Stripe renders an endpoint's events in the API version the endpoint was
+/// created with (or the account's default version), not in the version a
+/// client sends. This crate decodes [`API_VERSION`](crate::API_VERSION):
+/// create the endpoint with that version (the `api_version` parameter when
+/// creating it through the API; in the Dashboard, check the version picked).
+/// Events of another version decode as far as their shapes allow (unknown
+/// fields and enum values are kept), a field whose type changed fails with
+/// [`WebhookError::NotAnEvent`] naming the event's version, and a decoded
+/// event reports the difference through its `api_version_mismatch` method.
+///
 /// Its `Debug` output never shows the secrets.
 #[derive(Clone)]
 pub struct Webhook {
@@ -77,8 +89,10 @@ impl Webhook {
     /// tolerance.
     ///
     /// An empty secret never matches: HMAC with an empty key is something
-    /// anyone can compute, and an empty secret usually means a missing
-    /// environment variable.
+    /// anyone can compute. It usually means a missing environment variable,
+    /// so while no secret is non-empty every delivery is refused with
+    /// [`WebhookError::NoSecret`], which says so, rather than as a signature
+    /// mismatch. [`has_secret`](Self::has_secret) checks for it at start-up.
     pub fn new(secret: impl Into<String>) -> Self {
         Webhook {
             secrets: vec![secret.into()],
@@ -88,6 +102,10 @@ impl Webhook {
 
     /// Also accepts deliveries signed with `secret`, for example the old
     /// secret while an endpoint's secret is being rolled.
+    ///
+    /// An empty `secret` is ignored (it never matches), so an unset variable
+    /// for an old secret that is no longer rolled does no harm; the other
+    /// secrets still verify.
     pub fn secret(mut self, secret: impl Into<String>) -> Self {
         self.secrets.push(secret.into());
         self
@@ -100,6 +118,14 @@ impl Webhook {
         self
     }
 
+    /// Whether any of the secrets is non-empty, so that a delivery can be
+    /// verified at all. Check it at start-up to fail early on a missing
+    /// secret; otherwise every delivery fails with
+    /// [`WebhookError::NoSecret`].
+    pub fn has_secret(&self) -> bool {
+        self.secrets.iter().any(|secret| !secret.is_empty())
+    }
+
     /// Checks the signature header against the raw body, using the system
     /// clock.
     pub fn verify(&self, payload: &[u8], signature_header: &str) -> Result<(), WebhookError> {
@@ -110,13 +136,18 @@ impl Webhook {
     /// `now` (unix seconds), for tests and replays.
     ///
     /// The signature is checked before the timestamp, so a timestamp edited
-    /// after signing is reported as [`WebhookError::NoMatch`].
+    /// after signing is reported as [`WebhookError::NoMatch`]. Without a
+    /// non-empty secret nothing is checked: the error is
+    /// [`WebhookError::NoSecret`].
     pub fn verify_at(
         &self,
         payload: &[u8],
         signature_header: &str,
         now: i64,
     ) -> Result<(), WebhookError> {
+        if !self.has_secret() {
+            return Err(WebhookError::NoSecret);
+        }
         let header = SignatureHeader::parse(signature_header)?;
         if header.signatures.is_empty() {
             return Err(WebhookError::NoV1Signature);
@@ -184,7 +215,13 @@ impl Webhook {
 
 impl fmt::Debug for Webhook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secrets: Vec<Redacted> = self.secrets.iter().map(|_| Redacted).collect();
+        let secrets: Vec<Redacted> = self
+            .secrets
+            .iter()
+            .map(|secret| Redacted {
+                empty: secret.is_empty(),
+            })
+            .collect();
         f.debug_struct("Webhook")
             .field("secrets", &secrets)
             .field("tolerance", &self.tolerance)
@@ -192,12 +229,15 @@ impl fmt::Debug for Webhook {
     }
 }
 
-/// Stands in for a secret in `Debug` output.
-struct Redacted;
+/// Stands in for a secret in `Debug` output: whether it is empty (a
+/// configuration mistake worth seeing) and nothing more.
+struct Redacted {
+    empty: bool,
+}
 
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(REDACTED)
+        f.write_str(if self.empty { "[empty]" } else { REDACTED })
     }
 }
 
@@ -215,6 +255,17 @@ pub enum WebhookError {
         /// What is wrong with the header.
         reason: String,
     },
+
+    /// No secret to verify with: every secret given to the [`Webhook`] is
+    /// empty, usually because the environment variable meant to hold the
+    /// endpoint's signing secret is not set. Nothing about the delivery was
+    /// checked; it is a configuration error, not a bad delivery.
+    #[error(
+        "no webhook signing secret is configured: the secret given to Webhook::new is empty \
+         (is the variable holding it set?); copy the endpoint's `whsec_...` signing secret \
+         from the Stripe Dashboard"
+    )]
+    NoSecret,
 
     /// The header is readable but carries no `v1` signature (for example
     /// only a `v0` one), so there is nothing this crate can check.
@@ -240,13 +291,24 @@ pub enum WebhookError {
     },
 
     /// The signature is valid but the body is not the expected JSON.
-    #[error("webhook payload could not be decoded at `{path}`: {message}")]
+    ///
+    /// Often the endpoint sends events of another API version than this
+    /// crate's (see `Event::api_version_mismatch`); then
+    /// `api_version` says which, and so does the message.
+    #[error(
+        "webhook payload could not be decoded at `{path}`: {message}{}",
+        OtherVersionNote(.api_version)
+    )]
     NotAnEvent {
         /// JSON path of the value that failed to decode (for example
-        /// `data.object.status`); `.` is the top level.
+        /// `data.object.status`); `.` is the top level and `*` a map's key.
         path: String,
-        /// What the decoder expected and found.
+        /// What the decoder expected and the kind of value it found; never
+        /// a value of the body.
         message: String,
+        /// The body's `api_version`, when it has one and it is not
+        /// [`API_VERSION`](crate::API_VERSION).
+        api_version: Option<String>,
     },
 }
 
@@ -359,12 +421,32 @@ fn signed_text_mac(secret: &str, timestamp_text: &str, payload: &[u8]) -> HmacSh
     mac
 }
 
-/// Decodes a verified body, reporting the path of the value that failed.
+/// Decodes a verified body, reporting the path of the value that failed
+/// and the body's API version if it is not the crate's.
 fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<T, WebhookError> {
     crate::json::from_slice(payload).map_err(|e| WebhookError::NotAnEvent {
         path: e.path,
         message: e.message,
+        api_version: crate::json::api_version(payload)
+            .filter(|version| version != crate::API_VERSION),
     })
+}
+
+/// Displays why a body of another API version may not decode, or nothing.
+struct OtherVersionNote<'a>(&'a Option<String>);
+
+impl fmt::Display for OtherVersionNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(version) => write!(
+                f,
+                " (the event is API version {version}, this crate decodes {}: \
+                 create the webhook endpoint with that version)",
+                crate::API_VERSION
+            ),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The system clock in unix seconds (negative before 1970).

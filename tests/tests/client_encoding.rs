@@ -10,7 +10,7 @@ use stripe_identity::models::{
     CreateVerificationSessionType, ListVerificationSessionsStatus,
 };
 use stripe_identity::verification_session::CreateVerificationSession;
-use stripe_identity::{Emptyable, Error, RequestOptions, VerificationSession};
+use stripe_identity::{Emptyable, Error, VerificationSession};
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -68,6 +68,32 @@ async fn create_sends_nested_parameters_in_bracket_notation() {
     );
 }
 
+/// The options of the test above, built with setters that take the plain
+/// values: no `Some`, no `Emptyable::Set`, no `vec!`.
+#[tokio::test]
+async fn option_setters_take_plain_values_and_encode_the_same() {
+    let options = CreateVerificationSessionOptions::default().document(
+        CreateVerificationSessionOptionsDocument::default()
+            .allowed_types([AllowedTypes::Passport, AllowedTypes::IdCard])
+            .require_matching_selfie(true),
+    );
+    let request =
+        VerificationSession::create(CreateVerificationSessionType::Document).options(options);
+
+    assert_eq!(
+        body_of(request).await,
+        "options[document][allowed_types][0]=passport\
+         &options[document][allowed_types][1]=id_card\
+         &options[document][require_matching_selfie]=true\
+         &type=document"
+    );
+
+    let cleared = CreateVerificationSessionOptions::default().document(Emptyable::Empty);
+    let request =
+        VerificationSession::create(CreateVerificationSessionType::Document).options(cleared);
+    assert_eq!(body_of(request).await, "options[document]=&type=document");
+}
+
 #[tokio::test]
 async fn empty_value_clears_a_field() {
     let request = VerificationSession::create(CreateVerificationSessionType::Document).options(
@@ -77,6 +103,31 @@ async fn empty_value_clears_a_field() {
     );
 
     assert_eq!(body_of(request).await, "options[document]=&type=document");
+}
+
+/// Stripe: "All keys can be unset by posting an empty value to `metadata`."
+#[tokio::test]
+async fn clear_metadata_sends_an_empty_metadata() {
+    let cleared = VerificationSession::create(CreateVerificationSessionType::Document)
+        .metadata("order", "42")
+        .unset_metadata("step")
+        .clear_metadata();
+    assert_eq!(body_of(cleared).await, "metadata=&type=document");
+
+    // A key set after the clearing replaces it.
+    let set_again = VerificationSession::create(CreateVerificationSessionType::Document)
+        .clear_metadata()
+        .metadata("order", "43");
+    assert_eq!(body_of(set_again).await, "metadata[order]=43&type=document");
+
+    let server = server().await;
+    VerificationSession::update(&unchecked_id("vs_1"))
+        .clear_metadata()
+        .send(&client(&server))
+        .await
+        .unwrap();
+    let requests = received(&server).await;
+    assert_eq!(String::from_utf8_lossy(&requests[0].body), "metadata=");
 }
 
 #[tokio::test]
@@ -103,7 +154,7 @@ async fn list_filters_go_in_the_query() {
         .status(ListVerificationSessionsStatus::RequiresInput)
         .limit(3)
         .expand(["data.last_verification_report"])
-        .paginate(&client(&server), RequestOptions::new())
+        .paginate(&client(&server))
         .try_collect()
         .await
         .unwrap();

@@ -80,7 +80,7 @@ async fn unknown_error_type_is_kept() {
 }
 
 #[tokio::test]
-async fn non_json_error_body_is_a_decode_error_keeping_the_body() {
+async fn non_json_error_body_is_not_json_keeping_the_body() {
     let html = "<html><body>Bad request from a proxy</body></html>";
     let response = ResponseTemplate::new(400)
         .insert_header("Request-Id", "req_proxy")
@@ -89,16 +89,17 @@ async fn non_json_error_body_is_a_decode_error_keeping_the_body() {
 
     let err = retrieve(&client(&server)).await.unwrap_err();
 
-    let Error::Decode {
+    let Error::NotJson {
         status,
         request_id,
         body,
-        ..
+        content_type,
     } = &err
     else {
-        panic!("expected Error::Decode, got {err:?}")
+        panic!("expected Error::NotJson, got {err:?}")
     };
     assert_eq!(*status, 400);
+    assert_eq!(content_type.as_deref(), Some("text/plain"));
     assert_eq!(request_id.as_deref(), Some("req_proxy"));
     assert_eq!(body.text(), html);
     assert!(

@@ -47,7 +47,7 @@ async fn follows_has_more_across_three_pages() {
     let sessions: Vec<VerificationSession> = VerificationSession::list()
         .status(ListVerificationSessionsStatus::Verified)
         .expand(["data.last_verification_report"])
-        .paginate(&client(&server), options)
+        .paginate_with(&client(&server), &options)
         .try_collect()
         .await
         .unwrap();
@@ -71,7 +71,7 @@ async fn replaces_the_callers_starting_after() {
 
     let sessions: Vec<VerificationSession> = VerificationSession::list()
         .starting_after(&"vs_0".parse().unwrap())
-        .paginate(&client(&server), RequestOptions::new())
+        .paginate(&client(&server))
         .try_collect()
         .await
         .unwrap();
@@ -97,7 +97,7 @@ async fn pages_backwards_with_ending_before() {
 
     let sessions: Vec<VerificationSession> = VerificationSession::list()
         .ending_before(&"vs_9".parse().unwrap())
-        .paginate(&client(&server), RequestOptions::new())
+        .paginate(&client(&server))
         .try_collect()
         .await
         .unwrap();
@@ -121,7 +121,7 @@ async fn stops_after_an_error() {
         .await;
 
     let items: Vec<Result<VerificationSession, Error>> = VerificationSession::list()
-        .paginate(&client(&server), RequestOptions::new())
+        .paginate(&client(&server))
         .collect()
         .await;
 
@@ -140,7 +140,7 @@ async fn empty_page_claiming_more_ends_with_an_error() {
         .await;
 
     let items: Vec<Result<VerificationSession, Error>> = VerificationSession::list()
-        .paginate(&client(&server), RequestOptions::new())
+        .paginate(&client(&server))
         .collect()
         .await;
 
@@ -161,7 +161,7 @@ async fn nothing_is_fetched_until_polled() {
         .mount(&server)
         .await;
 
-    let stream = VerificationSession::list().paginate(&client(&server), RequestOptions::new());
+    let stream = VerificationSession::list().paginate(&client(&server));
     assert!(received(&server).await.is_empty());
 
     // Taking only the first page's items must not fetch the second page.
@@ -177,10 +177,42 @@ async fn stream_can_be_spawned() {
         .mount(&server)
         .await;
 
-    let stream = VerificationSession::list().paginate(&client(&server), RequestOptions::new());
+    let stream = VerificationSession::list().paginate(&client(&server));
     // `Send + 'static`: the stream can move to another task.
     let handle = tokio::spawn(async move { stream.try_collect::<Vec<_>>().await });
     let sessions = handle.await.unwrap().unwrap();
 
     assert_eq!(ids(&sessions), ["vs_1"]);
+}
+
+/// The loop of the crate's README, as written there: no pinning, no import
+/// of `StreamExt`, no options.
+#[tokio::test]
+async fn the_readme_loop_reads_every_item_without_pinning() {
+    let server = MockServer::start().await;
+    Mock::given(path(SESSIONS))
+        .and(query_param_is_missing("starting_after"))
+        .respond_with(page(&["vs_1", "vs_2"], true))
+        .mount(&server)
+        .await;
+    Mock::given(path(SESSIONS))
+        .and(query_param("starting_after", "vs_2"))
+        .respond_with(page(&["vs_3"], false))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut seen = Vec::new();
+
+    let mut sessions = VerificationSession::list()
+        .status(ListVerificationSessionsStatus::Verified)
+        .paginate(&client);
+    while let Some(session) = sessions.next().await {
+        let session = session.unwrap();
+        seen.push(session.id.to_string());
+    }
+
+    assert_eq!(seen, ["vs_1", "vs_2", "vs_3"]);
+    // A `ListStream` is `Unpin`, so it can be stored and polled anywhere.
+    fn unpin<T: Unpin>(_: &T) {}
+    unpin(&sessions);
 }

@@ -6,7 +6,7 @@ mod common;
 use common::{client, list, received, session, SECRET};
 use futures_util::StreamExt;
 use serde_json::Value;
-use stripe_identity::{Error, RequestOptions, VerificationSession};
+use stripe_identity::{Error, VerificationSession};
 use wiremock::matchers::{query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -50,10 +50,7 @@ async fn walk(server: &MockServer, cursor: Option<(&str, &str)>) -> Items {
         Some((_, id)) => request = request.ending_before(&id.parse().unwrap()),
         None => {}
     }
-    request
-        .paginate(&client(server), RequestOptions::new())
-        .collect()
-        .await
+    request.paginate(&client(server)).collect().await
 }
 
 /// The ids of the leading `Ok` items, and the final error's reason.

@@ -50,16 +50,24 @@ async fn api_and_decode_errors_hide_the_key() {
         .mount(&server)
         .await;
     Mock::given(any())
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": 1})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
         .respond_with(ResponseTemplate::new(401).set_body_json(common::missing_error()))
         .mount(&server)
         .await;
     let client = common::client(&server);
 
+    let not_json = retrieve(&client).await.unwrap_err();
     let decode = retrieve(&client).await.unwrap_err();
     let api = retrieve(&client).await.unwrap_err();
 
+    assert!(matches!(not_json, Error::NotJson { .. }), "{not_json:?}");
     assert!(matches!(decode, Error::Decode { .. }), "{decode:?}");
     assert!(matches!(api, Error::Api(_)), "{api:?}");
+    assert_no_secret(&not_json);
     assert_no_secret(&decode);
     assert_no_secret(&api);
 }
@@ -126,9 +134,31 @@ fn config_errors_hide_the_key() {
 }
 
 #[test]
-fn empty_key_is_a_config_error() {
-    let err = Client::builder("").build().unwrap_err();
-    assert!(matches!(err, Error::Config(_)), "{err:?}");
+fn empty_key_is_a_config_error_that_says_the_key_is_missing() {
+    for key in ["", "  "] {
+        let err = Client::builder(key).build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("secret key is empty"), "{text}");
+        assert!(
+            text.contains("sk_test_"),
+            "says what a key looks like: {text}"
+        );
+    }
+    // `Client::new` panics with the same words.
+    let panic = std::panic::catch_unwind(|| Client::new("")).unwrap_err();
+    let message = panic
+        .downcast_ref::<String>()
+        .expect("formatted panic message");
+    assert!(message.contains("secret key is empty"), "{message}");
+}
+
+#[test]
+fn a_key_with_a_line_break_says_so_without_showing_the_key() {
+    let err = Client::builder(format!("{SECRET}\n")).build().unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("whitespace"), "{text}");
+    assert_no_secret(&err);
 }
 
 #[test]

@@ -32,7 +32,27 @@ fn id_rejects_a_wrong_or_missing_prefix() {
         );
         let text = err.to_string();
         assert!(text.contains("vs_"), "{text}");
-        assert!(text.contains(&format!("{value:?}")), "{text}");
+        assert!(
+            text.contains(&format!("({} characters)", value.len())),
+            "{text}"
+        );
+    }
+    // The value came from outside and may hold anything: only a prefix that
+    // looks like a Stripe id's is quoted, never the rest.
+    let err = "vr_Jenny".parse::<VerificationSessionId>().unwrap_err();
+    assert!(
+        err.to_string().ends_with("found an id starting with `vr_`"),
+        "{err}"
+    );
+    for err in [
+        err,
+        "jenny@example.com"
+            .parse::<VerificationSessionId>()
+            .unwrap_err(),
+    ] {
+        for output in [err.to_string(), format!("{err:?}")] {
+            assert!(!output.to_lowercase().contains("jenny"), "{output}");
+        }
     }
 }
 

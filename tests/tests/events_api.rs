@@ -6,7 +6,7 @@
 use futures_util::TryStreamExt;
 use serde_json::{json, Value};
 use stripe_identity::models::ListEventsCreatedRangeQuerySpecs;
-use stripe_identity::{Client, Event, EventId, EventPayload, EventType, RequestOptions};
+use stripe_identity::{Client, Event, EventId, EventPayload, EventType};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -186,7 +186,7 @@ async fn paginate_follows_has_more_with_the_last_event_id() {
         .await;
     let events: Vec<Event> = Event::list()
         .type_(EventType::VerificationSessionVerified)
-        .paginate(&client(&server), RequestOptions::new())
+        .paginate(&client(&server))
         .try_collect()
         .await
         .unwrap();

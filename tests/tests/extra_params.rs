@@ -241,7 +241,7 @@ async fn empty_and_malformed_keys_are_refused() {
         "options[email",
         "options]",
         "[email]",
-        "options[]",
+        "options[][email]",
         "a[b]c",
         "a[[b]]",
     ] {
@@ -273,4 +273,40 @@ fn debug_of_a_request_shows_extra_keys_not_values() {
     );
     assert!(debug.contains("provided_details[email]"), "{debug}");
     assert!(!debug.contains("jenny"), "{debug}");
+}
+
+/// Stripe's curl examples write lists as `expand[]=...`; such a key adds to
+/// the list the typed setter started, numbered after its items, on a POST
+/// body and a GET query alike.
+#[tokio::test]
+async fn list_keys_as_in_stripes_curl_examples_extend_the_typed_list() {
+    let (server, client) = serve().await;
+    create()
+        .expand(["last_verification_report"])
+        .extra_param("expand[]", "verified_outputs")
+        .extra_param("expand[]", "last_error")
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(
+        decoded(&only_body(&received(&server).await)),
+        pairs(&[
+            ("expand[0]", "last_verification_report"),
+            ("type", "document"),
+            ("expand[1]", "verified_outputs"),
+            ("expand[2]", "last_error"),
+        ])
+    );
+
+    let (server, client) = serve().await;
+    VerificationSession::list()
+        .extra_param("expand[]", "data.verified_outputs")
+        .send(&client)
+        .await
+        .unwrap();
+    let requests = received(&server).await;
+    assert_eq!(
+        requests[0].url.query(),
+        Some("expand[0]=data.verified_outputs")
+    );
 }

@@ -1,4 +1,4 @@
-//! `send_with_response`: the object with the response's status,
+//! `send_response`: the object with the response's status,
 //! `Request-Id` and headers; `send` unchanged.
 #[path = "client/mod.rs"]
 mod common;
@@ -50,10 +50,10 @@ fn client(server: &MockServer) -> Client {
 }
 
 #[tokio::test]
-async fn send_with_response_gives_status_request_id_and_headers() {
+async fn send_response_gives_status_request_id_and_headers() {
     let server = server().await;
     let response = VerificationSession::retrieve(&unchecked_id("vs_1"))
-        .send_with_response(&client(&server), &RequestOptions::new())
+        .send_response(&client(&server))
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
@@ -91,7 +91,7 @@ async fn raw_requests_give_metadata_too() {
     let server = server().await;
     let response = RawRequest::new(Method::Post, SESSIONS)
         .param("verification_flow", "vf_123")
-        .send_with_response::<Value>(&client(&server), &RequestOptions::new())
+        .send_response::<Value>(&client(&server))
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
@@ -103,7 +103,7 @@ async fn raw_requests_give_metadata_too() {
 async fn debug_shows_header_names_but_not_values_or_secrets() {
     let server = server().await;
     let response = VerificationSession::retrieve(&unchecked_id("vs_1"))
-        .send_with_response(&client(&server), &RequestOptions::new())
+        .send_response(&client(&server))
         .await
         .unwrap();
     let debug = format!("{response:?}");
@@ -112,4 +112,34 @@ async fn debug_shows_header_names_but_not_values_or_secrets() {
     assert!(!debug.contains("cookie_do_not_print"), "{debug}");
     assert!(!debug.contains("vs_1_secret_do_not_print"), "{debug}");
     assert!(!debug.contains(common::SECRET), "{debug}");
+}
+
+#[tokio::test]
+async fn send_response_with_sends_the_options() {
+    let server = server().await;
+    let options = RequestOptions::new()
+        .stripe_account("acct_meta")
+        .idempotency_key("idem_meta");
+    let response = VerificationSession::create(
+        stripe_identity::models::CreateVerificationSessionType::Document,
+    )
+    .send_response_with(&client(&server), &options)
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    let raw = RawRequest::new(Method::Post, SESSIONS)
+        .send_response_with::<Value>(&client(&server), &options)
+        .await
+        .unwrap();
+    assert_eq!(raw.value()["id"], "vs_1");
+    for request in received(&server).await {
+        assert_eq!(
+            common::header(&request, "stripe-account"),
+            Some("acct_meta")
+        );
+        assert_eq!(
+            common::header(&request, "idempotency-key"),
+            Some("idem_meta")
+        );
+    }
 }

@@ -146,3 +146,16 @@ async fn repeated_delivery_is_handled_once() {
     }
     assert_eq!(state.handled(), handled_once());
 }
+
+#[tokio::test]
+async fn an_unset_secret_answers_500_so_stripe_retries_once_it_is_set() {
+    let state = example::AppState::new(Webhook::new(""));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/webhook", listener.local_addr().unwrap());
+    let app = example::app(state.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let header = signature_header(EVENT.as_bytes());
+    let (status, text) = post(&url, EVENT.as_bytes(), Some(&header)).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{text}");
+    assert!(state.handled().is_empty(), "{:?}", state.handled());
+}

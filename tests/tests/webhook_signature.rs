@@ -255,18 +255,41 @@ fn rotation_accepts_either_secret() {
 }
 
 #[test]
-fn empty_secret_never_matches() {
+fn empty_secret_is_a_configuration_error_not_a_mismatch() {
     // Anyone can compute an HMAC with an empty key, so an empty (unset)
-    // secret must not accept one.
-    let result = verify(
-        &Webhook::new(""),
-        BODY,
-        &header(&format!("v1={SIG_EMPTY_KEY}")),
-    );
-    assert!(matches!(result, Err(WebhookError::NoMatch)), "{result:?}");
-    // Next to a real secret it changes nothing.
-    let both = Webhook::new("").secret(SECRET);
-    assert!(verify(&both, BODY, &header(&format!("v1={SIG}"))).is_ok());
+    // secret must not accept one; and the error must say the secret is
+    // missing, not send the user hunting for a signing bug.
+    for webhook in [Webhook::new(""), Webhook::new("").secret("")] {
+        assert!(!webhook.has_secret());
+        let result = verify(&webhook, BODY, &header(&format!("v1={SIG_EMPTY_KEY}")));
+        let err = result.expect_err("refused");
+        assert!(matches!(err, WebhookError::NoSecret), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("secret"), "{text}");
+        assert!(text.contains("empty"), "{text}");
+        // Whatever the header holds: nothing was checked.
+        assert!(matches!(
+            verify(&webhook, BODY, "garbage"),
+            Err(WebhookError::NoSecret)
+        ));
+    }
+    // Next to a real secret it changes nothing, in either order.
+    for both in [
+        Webhook::new("").secret(SECRET),
+        Webhook::new(SECRET).secret(""),
+    ] {
+        assert!(both.has_secret());
+        assert!(verify(&both, BODY, &header(&format!("v1={SIG}"))).is_ok());
+        let refused = verify(&both, BODY, &header(&format!("v1={SIG_EMPTY_KEY}")));
+        assert!(matches!(refused, Err(WebhookError::NoMatch)), "{refused:?}");
+        // `Debug` tells an empty secret from a set one, and shows neither.
+        let debug = format!("{both:?}");
+        assert!(
+            debug.contains("[empty]") && debug.contains("[redacted]"),
+            "{debug}"
+        );
+        assert!(!debug.contains(SECRET), "{debug}");
+    }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -382,7 +405,7 @@ fn construct_event_decodes_a_signed_identity_event() {
 fn a_signed_event_with_a_broken_object_names_the_path_inside_it() {
     let header = header(&format!("v1={SIG_BROKEN_EVENT}"));
     match webhook().construct_event_at(BODY_BROKEN_EVENT.as_bytes(), &header, T) {
-        Err(WebhookError::NotAnEvent { path, message }) => {
+        Err(WebhookError::NotAnEvent { path, message, .. }) => {
             assert_eq!(path, "data.object.created");
             assert!(message.contains("invalid type"), "{message}");
         }

@@ -34,12 +34,14 @@ pub fn payload(ir: &Ir, def: &EventPayloadDef) -> TokenStream {
     let traits = traits(def);
     let deserialize = envelope_deserialize(ir, events, def, envelope, data);
     let construct = construct_event(&envelope.name);
+    let version = api_version_check(ir, envelope);
     quote! {
         #definition
         #methods
         #traits
         #deserialize
         #construct
+        #version
     }
 }
 
@@ -311,4 +313,41 @@ fn construct_event(envelope: &str) -> TokenStream {
             }
         }
     }
+}
+
+/// `Event::api_version_mismatch`: the envelope's `api_version` when it is
+/// not the crate's, for a handler to act on. Nothing for an envelope
+/// without a string `api_version`.
+fn api_version_check(ir: &Ir, envelope: &StructDef) -> Option<TokenStream> {
+    let field = envelope.fields.iter().find(|f| {
+        f.wire_name == "api_version"
+            && matches!(
+                ir.get(f.ty).kind,
+                TypeKind::Primitive(crate::ir::Primitive::String)
+            )
+    })?;
+    let name = ident(&envelope.name);
+    let field_name = ident(&field.rust_name);
+    let value = match field.optional() {
+        true => quote!(self.#field_name.as_deref()),
+        false => quote!(Some(self.#field_name.as_str())),
+    };
+    let docs = doc(
+        "The API version this event's `data.object` was rendered in, when it is not \
+         [`API_VERSION`](crate::API_VERSION), the version this crate decodes; `None` when \
+         they match or the event does not say.\n\n\
+         Stripe renders a webhook endpoint's events in the endpoint's API version (or the \
+         account's default). An event of another version decodes as far as its shapes \
+         allow: unknown fields and enum values are kept, but a field whose type changed \
+         fails to decode. Log or alert on a mismatch, and create the endpoint with this \
+         crate's version (the `api_version` parameter when creating it through the API).",
+    );
+    Some(quote! {
+        impl #name {
+            #docs
+            pub fn api_version_mismatch(&self) -> Option<&str> {
+                #value.filter(|version| *version != crate::API_VERSION)
+            }
+        }
+    })
 }

@@ -55,6 +55,7 @@ pub fn structure(ir: &Ir, def: &StructDef, role: Role) -> TokenStream {
         _ => None,
     };
     let accessors = extra.as_ref().map(|e| extra_accessors(&name, e));
+    let setters = role.request.then(|| setters(ir, def));
     // Response structs are non-exhaustive: Stripe adds fields, and a new
     // field must not break users who match on or build the struct.
     let exhaustive = (!role.request).then(|| quote!(#[non_exhaustive]));
@@ -69,9 +70,51 @@ pub fn structure(ir: &Ir, def: &StructDef, role: Role) -> TokenStream {
         }
         #deserialize
         #accessors
+        #setters
         #debug
         #object
     }
+}
+
+/// Builder setters for the optional fields of a struct users build, each
+/// taking anything that converts into the field's type: the plain value
+/// for an `Emptyable` field (or `Emptyable::Empty` to clear it), a string
+/// slice for a `String`, an array for a `Vec`. Start from `Default` (every
+/// field optional) or a struct literal.
+fn setters(ir: &Ir, def: &StructDef) -> Option<TokenStream> {
+    let optional: Vec<&Field> = def.fields.iter().filter(|f| f.optional()).collect();
+    if optional.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = optional.iter().map(|f| f.rust_name.as_str()).collect();
+    let methods = optional
+        .iter()
+        .zip(naming::model_setters(&names))
+        .map(|(f, method)| {
+            let (field, method) = (ident(&f.rust_name), ident(&method));
+            let ty = rust_type(ir, f.ty, Module::Models);
+            let value = match f.boxed {
+                true => quote!(Box::new(value.into())),
+                false => quote!(value.into()),
+            };
+            let text = match &ir.get(f.ty).kind {
+                TypeKind::Emptyable(_) => format!(
+                    "Sets `{}`: the value itself, or [`Emptyable::Empty`](crate::Emptyable::Empty) to clear it.",
+                    f.wire_name
+                ),
+                _ => format!("Sets `{}`.", f.wire_name),
+            };
+            let docs = doc(&text);
+            quote! {
+                #docs
+                pub fn #method(mut self, value: impl Into<#ty>) -> Self {
+                    self.#field = Some(#value);
+                    self
+                }
+            }
+        });
+    let name = ident(&def.name);
+    Some(quote!(impl #name { #(#methods)* }))
 }
 
 /// The private field holding a response struct's unknown fields, named so

@@ -2,9 +2,11 @@
 //!
 //! A request type holds its path parameters and its query or body
 //! parameters. Required ones go in `new`, optional ones get builder methods,
-//! and `send` returns the typed response (`send_with_response` with its
-//! status, request id and headers). List operations whose items carry an id
-//! (`Object`s) also get `paginate`, a stream over every item of every page.
+//! and `send` returns the typed response (`send_response` with its
+//! status, request id and headers; each has a `_with` form taking
+//! `&RequestOptions`). List operations whose items carry an id (`Object`s)
+//! also get `paginate` (and `paginate_with`), a stream over every item of
+//! every page.
 //! `extra_param` adds parameters the spec does not know, sent after the
 //! typed ones.
 
@@ -12,7 +14,7 @@ use super::models;
 use super::tokens::{doc, ident, inner_doc, rust_type, Module};
 use super::Piece;
 use crate::ir::{Ir, Operation, Param, PathSegment, Response, TypeId, TypeKind};
-use crate::naming::{self, ExtraParamNames, RequestNames, RequestParam};
+use crate::naming::{self, ExtraParamNames, MapSetterNames, RequestNames, RequestParam};
 use crate::select::Method;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -104,10 +106,8 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
         .path_params
         .iter()
         .chain(&op.params)
-        .zip(names.setters.iter().zip(&names.unsets))
-        .filter_map(|(p, (method, unset))| {
-            Some(setter(ir, p, method.as_deref()?, unset.as_deref()))
-        });
+        .zip(names.setters.iter().zip(&names.maps))
+        .filter_map(|(p, (method, map))| Some(setter(ir, p, method.as_deref()?, map.as_ref())));
     let extra_setter = extra_param_setter(extra);
     let send = send(ir, op, extra);
     let default = required(op).next().is_none().then(|| {
@@ -150,6 +150,10 @@ fn field(ir: &Ir, p: &Param, in_path: bool) -> TokenStream {
         // Path parameters go into the URL, never into the query or body.
         (true, _) => quote!(#[serde(skip)] #name: #ty,),
         (false, true) => quote!(#rename #name: #ty,),
+        // A map can be cleared as a whole (`metadata=`), so it is emptyable.
+        (false, false) if matches!(setter_kind(ir, p.ty), Setter::StringMap) => {
+            quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #name: Option<crate::Emptyable<#ty>>,)
+        }
         (false, false) => {
             quote!(#rename #[serde(skip_serializing_if = "Option::is_none")] #name: Option<#ty>,)
         }
@@ -180,6 +184,8 @@ fn extra_param_setter(names: &ExtraParamNames) -> TokenStream {
     let docs = doc(
         "Adds a parameter this crate does not know, in Stripe's bracket form \
          (`options[email][require_verification]`), for fields of newer API versions.\n\n\
+         A key ending in `[]`, as Stripe's curl examples write lists (`expand[]`), \
+         adds to that list: it is sent as `expand[N]`, numbered after the list's items.\n\n\
          Extra parameters are sent after the typed ones, in the order added, and \
          percent-encoded like them. Sending fails with \
          [`Error::InvalidRequest`](crate::Error::InvalidRequest), before anything is \
@@ -227,7 +233,8 @@ enum Setter {
     Strings,
     /// A list of enum values (`types`, of event types): any iterator of them.
     Values(TypeId),
-    /// A map of strings (`metadata`): set one key at a time, or unset it.
+    /// A map of strings (`metadata`): set one key at a time, unset one, or
+    /// clear them all.
     StringMap,
     /// A type with `From` impls for its variants.
     Into,
@@ -252,7 +259,7 @@ fn setter_kind(ir: &Ir, ty: TypeId) -> Setter {
     }
 }
 
-fn setter(ir: &Ir, p: &Param, method: &str, unset: Option<&str>) -> TokenStream {
+fn setter(ir: &Ir, p: &Param, method: &str, map: Option<&MapSetterNames>) -> TokenStream {
     let name = ident(&p.rust_name);
     let method = ident(method);
     let ty = rust_type(ir, p.ty, Module::Operations);
@@ -284,13 +291,7 @@ fn setter(ir: &Ir, p: &Param, method: &str, unset: Option<&str>) -> TokenStream 
                 }
             }
         }
-        Setter::StringMap if unset.is_some() => map_setters(
-            &name,
-            &method,
-            &ident(unset.unwrap_or_default()),
-            &p.wire_name,
-            docs,
-        ),
+        Setter::StringMap if map.is_some() => map_setters(&name, &method, map, &p.wire_name, docs),
         Setter::Into => {
             quote!(#docs pub fn #method(mut self, value: impl Into<#ty>) -> Self { self.#name = Some(value.into()); self })
         }
@@ -303,26 +304,42 @@ fn setter(ir: &Ir, p: &Param, method: &str, unset: Option<&str>) -> TokenStream 
 }
 
 /// `metadata(key, value)` sets a key; `unset_metadata(key)` sends the empty
-/// value that makes Stripe delete it.
+/// value that makes Stripe delete it; `clear_metadata()` sends `metadata=`,
+/// which deletes every key.
 fn map_setters(
     name: &proc_macro2::Ident,
     method: &proc_macro2::Ident,
-    unset: &proc_macro2::Ident,
+    map: Option<&MapSetterNames>,
     wire: &str,
     docs: TokenStream,
 ) -> TokenStream {
+    let Some(map) = map else {
+        return TokenStream::new();
+    };
+    let (unset, clear) = (ident(&map.unset), ident(&map.clear));
     let unset_doc = doc(&format!(
         "Deletes one key of `{wire}` by sending it with an empty value."
+    ));
+    let clear_doc = doc(&format!(
+        "Deletes every key of `{wire}` by sending `{wire}=` (empty). Keys set or unset \
+         before on this request are dropped, and a key set after it replaces the \
+         clearing: to replace every key, clear them in one request and set the new ones \
+         in the next."
     ));
     quote! {
         #docs
         pub fn #method(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-            self.#name.get_or_insert_with(Default::default).insert(key.into(), value.into());
+            crate::emptyable::insert(&mut self.#name, key.into(), value.into());
             self
         }
         #unset_doc
         pub fn #unset(mut self, key: impl Into<String>) -> Self {
-            self.#name.get_or_insert_with(Default::default).insert(key.into(), String::new());
+            crate::emptyable::insert(&mut self.#name, key.into(), String::new());
+            self
+        }
+        #clear_doc
+        pub fn #clear(mut self) -> Self {
+            self.#name = Some(crate::Emptyable::Empty);
             self
         }
     }
@@ -353,8 +370,13 @@ fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
             client.execute(&self.request()?, options).await
         }
 
+        /// Like [`send`](Self::send), also returning the response's HTTP status, `Request-Id` and headers.
+        pub async fn send_response(&self, client: &crate::Client) -> Result<crate::Response<#output>, crate::Error> {
+            self.send_response_with(client, &crate::RequestOptions::default()).await
+        }
+
         /// Like [`send_with`](Self::send_with), also returning the response's HTTP status, `Request-Id` and headers.
-        pub async fn send_with_response(&self, client: &crate::Client, options: &crate::RequestOptions) -> Result<crate::Response<#output>, crate::Error> {
+        pub async fn send_response_with(&self, client: &crate::Client, options: &crate::RequestOptions) -> Result<crate::Response<#output>, crate::Error> {
             client.execute_with_response(&self.request()?, options).await
         }
 
@@ -365,13 +387,16 @@ fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
 
 fn paginate(item: &TokenStream) -> TokenStream {
     quote! {
-        /// Every item of every page, fetched lazily page by page. Filters,
-        /// `expand` and the options apply to every page.
-        pub fn paginate(&self, client: &crate::Client, options: crate::RequestOptions) -> impl futures_util::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
-            match self.request() {
-                Ok(request) => futures_util::future::Either::Left(client.paginate(request, options)),
-                Err(err) => futures_util::future::Either::Right(futures_util::stream::once(async move { Err(err) })),
-            }
+        /// Every item of every page, fetched lazily page by page: read it with
+        /// `while let Some(item) = stream.next().await`. Filters and `expand`
+        /// apply to every page.
+        pub fn paginate(&self, client: &crate::Client) -> crate::ListStream<#item> {
+            self.paginate_with(client, &crate::RequestOptions::default())
+        }
+
+        /// Like [`paginate`](Self::paginate), with per-request options for every page.
+        pub fn paginate_with(&self, client: &crate::Client, options: &crate::RequestOptions) -> crate::ListStream<#item> {
+            client.paginate(self.request(), options)
         }
     }
 }
