@@ -4,7 +4,9 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+mod blocking_client;
 mod body_limit;
+mod builder;
 mod client;
 mod emptyable;
 mod error;
@@ -15,11 +17,16 @@ mod form;
 mod id;
 mod json;
 mod list;
+mod observe;
+mod options;
 mod pagination;
 mod path;
 mod raw;
 mod response;
+mod retry;
 mod runtime;
+mod telemetry;
+mod trace;
 mod webhook;
 mod ids;
 pub mod models;
