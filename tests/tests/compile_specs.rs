@@ -87,8 +87,18 @@ fn every_test_spec_generates_a_crate_that_compiles() {
     std::fs::copy(root().join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
     let output = Command::new(env!("CARGO"))
         // The examples are written for the Identity API; the library and its
-        // unit tests are what every portion must compile.
-        .args(["check", "--workspace", "--lib", "--tests", "--quiet"])
+        // unit tests are what every portion must compile. With every
+        // feature, so the `blocking` impls emitted for each request type
+        // compile too (a default build only leaves them out: CI checks the
+        // Identity crate both ways).
+        .args([
+            "check",
+            "--workspace",
+            "--lib",
+            "--tests",
+            "--all-features",
+            "--quiet",
+        ])
         .current_dir(&work)
         .env("CARGO_TARGET_DIR", work.join("target"))
         .env("RUSTFLAGS", "-D warnings")
@@ -201,7 +211,14 @@ fn deletions(doc: &mut serde_yaml::Value) {
 /// covered by its being the worst case, and each run costs seconds.
 fn document_doc_text(work: &Path) {
     let output = Command::new(env!("CARGO"))
-        .args(["doc", "--no-deps", "--quiet", "-p", "spec-doc-text"])
+        .args([
+            "doc",
+            "--no-deps",
+            "--all-features",
+            "--quiet",
+            "-p",
+            "spec-doc-text",
+        ])
         .current_dir(work)
         .env("CARGO_TARGET_DIR", work.join("target"))
         // The same flags as the check above, so its dependencies are reused.
