@@ -94,7 +94,9 @@ type Outcome<T> = Result<T, Box<dyn std::any::Any + Send>>;
 /// task without panicking, though a call there blocks the task's thread
 /// until it completes, so async code should use the async client.
 ///
-/// Hooks given to [`ClientBuilder::on_attempt`] run on the client's thread.
+/// Hooks given to [`ClientBuilder::on_attempt`] run on the client's thread,
+/// so a hook must not call the same blocking client: it would wait for
+/// itself.
 /// With the `tracing` feature, a call's span is a child of the caller's
 /// current span and goes to the caller's subscriber.
 #[derive(Clone)]

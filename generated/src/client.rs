@@ -5,7 +5,8 @@
 //!
 //! [`Client`] holds the secret key and connection pool; endpoint methods
 //! elsewhere in this crate take a `&Client`. Per-call settings (connected
-//! account, idempotency key, API version) go in [`RequestOptions`].
+//! account, idempotency key, API version, timeout, retries) go in
+//! [`RequestOptions`].
 //!
 //! Requests are retried, with exponential backoff and jitter, when Stripe or
 //! the network says a retry may succeed: connection errors and timeouts,
