@@ -5,7 +5,8 @@
 //!
 //! [`Client`] holds the secret key and connection pool; endpoint methods
 //! elsewhere in this crate take a `&Client`. Per-call settings (connected
-//! account, idempotency key, API version) go in [`RequestOptions`].
+//! account, idempotency key, API version, timeout, retries) go in
+//! [`RequestOptions`].
 //!
 //! Requests are retried, with exponential backoff and jitter, when Stripe or
 //! the network says a retry may succeed: connection errors and timeouts,
@@ -18,32 +19,35 @@
 //! Response bodies are read up to a limit (see
 //! [`ClientBuilder::max_response_bytes`]); a larger one is refused, not
 //! retried.
+//!
+//! The runtime around it: `builder` (settings), `retry` (one attempt and
+//! the retry loop), `observe` and `trace` (hooks and `tracing`),
+//! `telemetry` (what the client says about itself), `options`
+//! ([`RequestOptions`]) and `blocking_client` (the `blocking` feature).
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::{StatusCode, Url};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
+use reqwest::Url;
 use serde::de::DeserializeOwned;
 
-use crate::body_limit::{read_limited, BodyContext, DEFAULT_MAX_RESPONSE_BYTES};
+pub use crate::builder::ClientBuilder;
+use crate::builder::{debug_config, Config};
 use crate::error::{ApiError, Error};
-
-/// Where requests go unless [`ClientBuilder::base_url`] says otherwise.
-const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
-
-/// Sent as `User-Agent` so Stripe can tell which library made a request.
-const USER_AGENT: &str = concat!("stripe-identity/", env!("CARGO_PKG_VERSION"));
-
-/// What `Debug` shows instead of the secret key.
-const REDACTED: &str = "[redacted]";
+use crate::observe::{Call, Hook};
+// Kept reachable as `crate::client::RequestOptions`, where the runtime's
+// other modules import it from.
+pub use crate::options::RequestOptions;
+use crate::retry::{Prepared, RawResponse};
+use crate::telemetry::Telemetry;
 
 const STRIPE_VERSION: HeaderName = HeaderName::from_static("stripe-version");
 const STRIPE_ACCOUNT: HeaderName = HeaderName::from_static("stripe-account");
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
-const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
-const STRIPE_SHOULD_RETRY: HeaderName = HeaderName::from_static("stripe-should-retry");
+const CLIENT_USER_AGENT: HeaderName = HeaderName::from_static("x-stripe-client-user-agent");
 
 /// A Stripe API client.
 ///
@@ -53,53 +57,30 @@ const STRIPE_SHOULD_RETRY: HeaderName = HeaderName::from_static("stripe-should-r
 /// Its `Debug` output never shows the secret key.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 /// The shared state behind a [`Client`].
-struct Inner {
-    http: reqwest::Client,
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    /// Whether `http` is the application's own client.
+    pub(crate) own_http_client: bool,
     /// `Bearer <secret key>`, marked sensitive so `http`'s own `Debug`
     /// output would not show it either.
-    authorization: HeaderValue,
+    pub(crate) authorization: HeaderValue,
     /// Validated `Stripe-Account` header for every request, if configured.
-    stripe_account: Option<HeaderValue>,
+    pub(crate) stripe_account: Option<HeaderValue>,
     /// `Stripe-Version` for every request without its own.
-    api_version: HeaderValue,
+    pub(crate) api_version: HeaderValue,
+    /// `User-Agent` and `X-Stripe-Client-User-Agent`.
+    pub(crate) telemetry: Telemetry,
     /// Base URL without a trailing slash.
-    base_url: String,
+    pub(crate) base_url: String,
     /// Path part of the base URL without a trailing slash (usually empty).
-    base_path: String,
-    config: Config,
-}
-
-/// Plain settings shared by [`ClientBuilder`] and [`Client`] (no secrets).
-#[derive(Clone, Debug)]
-struct Config {
-    base_url: String,
-    stripe_account: Option<String>,
-    /// `None` sends [`crate::API_VERSION`].
-    api_version: Option<String>,
-    max_retries: u32,
-    timeout: Duration,
-    initial_backoff: Duration,
-    max_backoff: Duration,
-    max_response_bytes: usize,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            stripe_account: None,
-            api_version: None,
-            max_retries: 2,
-            timeout: Duration::from_secs(80),
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(5),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-        }
-    }
+    pub(crate) base_path: String,
+    /// Called after every attempt.
+    pub(crate) hooks: Vec<Hook>,
+    pub(crate) config: Config,
 }
 
 impl Client {
@@ -125,10 +106,7 @@ impl Client {
 
     /// Starts configuring a client for the given secret key.
     pub fn builder(secret_key: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            secret_key: secret_key.into(),
-            config: Config::default(),
-        }
+        ClientBuilder::new(secret_key.into())
     }
 
     /// Sends one API request, retrying as described in the module docs, and
@@ -156,7 +134,8 @@ impl Client {
         // Everything that can be rejected is rejected here, before any I/O.
         // This also fixes the idempotency key for all attempts.
         let prepared = self.prepare(request, options)?;
-        self.send_with_retries(&prepared).await
+        let call = Call::start(&self.inner.hooks, request);
+        call.run(self.send_with_retries(&prepared, &call)).await
     }
 
     /// Builds the URL, headers and body of a request, validating them.
@@ -174,11 +153,14 @@ impl Client {
             }
             Method::Get | Method::Delete => None,
         };
+        let config = &self.inner.config;
         Ok(Prepared {
             method: request.method.as_reqwest(),
             url,
             headers,
             body,
+            timeout: options.timeout.unwrap_or(config.timeout),
+            max_retries: options.max_retries.unwrap_or(config.max_retries),
         })
     }
 
@@ -213,6 +195,9 @@ impl Client {
     fn headers_for(&self, options: &RequestOptions) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, self.inner.authorization.clone());
+        let telemetry = &self.inner.telemetry;
+        headers.insert(USER_AGENT, telemetry.user_agent.clone());
+        headers.insert(CLIENT_USER_AGENT, telemetry.client_user_agent.clone());
         // The per-request version wins over the client's.
         let version = match &options.api_version {
             Some(version) => api_version(version).map_err(Error::InvalidRequest)?,
@@ -231,217 +216,23 @@ impl Client {
         }
         Ok(headers)
     }
-
-    /// Sends a request until it succeeds, fails for good, or the retries
-    /// run out; returns the last response (whatever its status).
-    async fn send_with_retries(&self, prepared: &Prepared) -> Result<RawResponse, Error> {
-        let mut retries = 0;
-        loop {
-            let outcome = self.send_once(prepared).await;
-            let retryable = match &outcome {
-                Ok(response) => response.is_retryable(),
-                Err(Error::Network(err)) => is_retryable(err),
-                // A body over the limit would be as large the next time.
-                Err(_) => false,
-            };
-            if !retryable || retries >= self.inner.config.max_retries {
-                return outcome;
-            }
-            retries += 1;
-            tokio::time::sleep(self.backoff(retries)).await;
-        }
-    }
-
-    /// One attempt: sends the request and reads the whole response body, up
-    /// to the limit (so a connection dropped mid-body counts as a retryable
-    /// failure).
-    async fn send_once(&self, prepared: &Prepared) -> Result<RawResponse, Error> {
-        let mut builder = self
-            .inner
-            .http
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone());
-        if let Some(body) = &prepared.body {
-            builder = builder.body(body.clone());
-        }
-        let mut response = builder.send().await.map_err(Error::network)?;
-        let status = response.status();
-        // Taken rather than cloned: the response only needs its body now.
-        let headers = std::mem::take(response.headers_mut());
-        let request_id = header_str(&headers, &REQUEST_ID).map(str::to_owned);
-        let should_retry = header_str(&headers, &STRIPE_SHOULD_RETRY).and_then(parse_bool);
-        let context = BodyContext {
-            limit: self.inner.config.max_response_bytes,
-            status,
-            request_id: request_id.as_deref(),
-        };
-        let body = read_limited(&mut response, &context).await?;
-        Ok(RawResponse {
-            status,
-            request_id,
-            should_retry,
-            headers,
-            body,
-        })
-    }
-
-    /// How long to wait before retry number `retry` (1-based): exponential
-    /// from the initial backoff, capped, with "equal jitter" (half fixed,
-    /// half random) so that many clients failing together spread out.
-    fn backoff(&self, retry: u32) -> Duration {
-        let config = &self.inner.config;
-        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
-        let capped = config
-            .initial_backoff
-            .saturating_mul(factor)
-            .min(config.max_backoff);
-        let half = capped / 2;
-        half + half.mul_f64(fastrand::f64())
-    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_config(f, "Client", &self.inner.config)
+        let inner = &self.inner;
+        debug_config(
+            f,
+            "Client",
+            &inner.config,
+            inner.own_http_client,
+            inner.hooks.len(),
+        )
     }
-}
-
-/// Configures and builds a [`Client`]; see [`Client::builder`].
-///
-/// Its `Debug` output never shows the secret key.
-#[derive(Clone)]
-pub struct ClientBuilder {
-    secret_key: String,
-    config: Config,
-}
-
-impl ClientBuilder {
-    /// Sends requests to this URL instead of `https://api.stripe.com` (for
-    /// example a mock server in tests). A path prefix is kept.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.config.base_url = base_url.into();
-        self
-    }
-
-    /// Sends this `Stripe-Version` instead of [`crate::API_VERSION`], the
-    /// version the crate was generated for, unless
-    /// [`RequestOptions::api_version`] overrides it.
-    ///
-    /// The typed models describe the pinned version: under another version a
-    /// response whose shape changed may fail to decode ([`Error::Decode`]).
-    /// Extra parameters and [`RawRequest`](crate::RawRequest) (decoding into
-    /// `serde_json::Value` if need be) cover what the models do not.
-    pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.config.api_version = Some(version.into());
-        self
-    }
-
-    /// Makes every request on behalf of this connected account (the
-    /// `Stripe-Account` header) unless [`RequestOptions::stripe_account`]
-    /// overrides it.
-    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
-        self.config.stripe_account = Some(account.into());
-        self
-    }
-
-    /// How many times a failed request is retried (default 2, so at most 3
-    /// attempts). `0` disables retries.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.config.max_retries = max_retries;
-        self
-    }
-
-    /// Time limit for each attempt, from connecting to reading the whole
-    /// response (default 80 seconds). Retries get a fresh limit each.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.config.timeout = timeout;
-        self
-    }
-
-    /// Wait before the first retry (`initial`, doubled for each further
-    /// retry) and the most to wait before any retry (`max`). Defaults: 500 ms
-    /// and 5 s. The actual wait is randomised between half and all of it.
-    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.config.initial_backoff = initial;
-        self.config.max_backoff = max;
-        self
-    }
-
-    /// The largest response body accepted, in bytes (default 16 MiB, far
-    /// above any Identity response). A body over it is refused with
-    /// [`Error::ResponseTooLarge`] as soon as its `Content-Length` or the
-    /// bytes read so far exceed it, without reading the rest, and the
-    /// request is not retried. `0` accepts only empty bodies.
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.config.max_response_bytes = limit;
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// Fails with [`Error::Config`] if the secret key is empty or contains
-    /// characters not allowed in a header, if the API version is empty or
-    /// not a valid header value, if the base URL is not an
-    /// `http(s)` URL, or if the TLS backend cannot be initialised. The error
-    /// never contains the secret key.
-    pub fn build(self) -> Result<Client, Error> {
-        let authorization = bearer(&self.secret_key)?;
-        let (base_url, base_path) = parse_base_url(&self.config.base_url)?;
-        let stripe_account = match &self.config.stripe_account {
-            Some(account) => Some(header_value("Stripe-Account", account).map_err(Error::Config)?),
-            None => None,
-        };
-        let api_version = match &self.config.api_version {
-            Some(version) => api_version(version).map_err(Error::Config)?,
-            None => HeaderValue::from_static(crate::API_VERSION),
-        };
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .timeout(self.config.timeout)
-            // Stripe does not redirect; following one could only send the
-            // request somewhere unexpected.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let inner = Inner {
-            http,
-            authorization,
-            stripe_account,
-            api_version,
-            base_url,
-            base_path,
-            config: self.config,
-        };
-        Ok(Client {
-            inner: Arc::new(inner),
-        })
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_config(f, "ClientBuilder", &self.config)
-    }
-}
-
-/// Shared `Debug` body of [`Client`] and [`ClientBuilder`], with the secret
-/// key replaced by a placeholder.
-fn debug_config(f: &mut fmt::Formatter<'_>, name: &str, config: &Config) -> fmt::Result {
-    f.debug_struct(name)
-        .field("secret_key", &REDACTED)
-        .field("base_url", &config.base_url)
-        .field("stripe_account", &config.stripe_account)
-        .field("api_version", &config.api_version)
-        .field("max_retries", &config.max_retries)
-        .field("timeout", &config.timeout)
-        .field("initial_backoff", &config.initial_backoff)
-        .field("max_backoff", &config.max_backoff)
-        .field("max_response_bytes", &config.max_response_bytes)
-        .finish()
 }
 
 /// The `Authorization` header for a secret key, marked sensitive.
-fn bearer(secret_key: &str) -> Result<HeaderValue, Error> {
+pub(crate) fn bearer(secret_key: &str) -> Result<HeaderValue, Error> {
     // The key itself must stay out of every message.
     if secret_key.trim().is_empty() {
         return Err(Error::Config(
@@ -465,29 +256,9 @@ fn bearer(secret_key: &str) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
-/// Checks the base URL; returns it and its path, both without a trailing
-/// slash.
-fn parse_base_url(base_url: &str) -> Result<(String, String), Error> {
-    let trimmed = base_url.trim_end_matches('/');
-    let url = Url::parse(trimmed)
-        .map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
-    let plain = matches!(url.scheme(), "http" | "https")
-        && url.query().is_none()
-        && url.fragment().is_none()
-        && url.password().is_none();
-    if !plain {
-        return Err(Error::Config(format!(
-            "base URL {:?} must be an http(s) URL without credentials, query or fragment",
-            url.origin().ascii_serialization()
-        )));
-    }
-    let base_path = url.path().trim_end_matches('/').to_owned();
-    Ok((trimmed.to_owned(), base_path))
-}
-
 /// A header value from user input; the error names the header and where
 /// the fault is, not the value.
-fn header_value(name: &str, value: &str) -> Result<HeaderValue, String> {
+pub(crate) fn header_value(name: &str, value: &str) -> Result<HeaderValue, String> {
     HeaderValue::from_str(value).map_err(|_| {
         let at = value.bytes().position(|b| b < b' ' && b != b'\t' || b == 0x7f);
         let at = at.map_or(String::new(), |i| format!(" (at byte {i})"));
@@ -496,7 +267,7 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, String> {
 }
 
 /// A `Stripe-Version` header value; the error names the header.
-fn api_version(version: &str) -> Result<HeaderValue, String> {
+pub(crate) fn api_version(version: &str) -> Result<HeaderValue, String> {
     if version.trim().is_empty() {
         return Err("Stripe-Version is empty".to_owned());
     }
@@ -509,67 +280,6 @@ fn idempotency_key(options: &RequestOptions) -> Result<HeaderValue, Error> {
         Some(key) => header_value("Idempotency-Key", key).map_err(Error::InvalidRequest),
         None => Ok(HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
             .expect("a UUID is a valid header value")),
-    }
-}
-
-/// Whether a failed attempt (no complete response) may succeed if repeated:
-/// connecting, sending, or reading failed or timed out.
-fn is_retryable(err: &reqwest::Error) -> bool {
-    // reqwest reports a failure while reading the body as a "body" or
-    // "decode" error. This client never lets reqwest decode anything itself,
-    // so here that always means the connection broke mid-body.
-    err.is_connect() || err.is_timeout() || err.is_request() || err.is_body() || err.is_decode()
-}
-
-/// A header as a string, if present and visible ASCII.
-fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// Parses `true`/`false` (any case); anything else is ignored.
-fn parse_bool(value: &str) -> Option<bool> {
-    if value.eq_ignore_ascii_case("true") {
-        Some(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// A request ready to be sent, possibly several times.
-struct Prepared {
-    method: reqwest::Method,
-    url: Url,
-    headers: HeaderMap,
-    body: Option<String>,
-}
-
-/// A response read in full.
-pub(crate) struct RawResponse {
-    pub(crate) status: StatusCode,
-    pub(crate) request_id: Option<String>,
-    /// The `Stripe-Should-Retry` header, if present and a boolean.
-    should_retry: Option<bool>,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
-}
-
-impl RawResponse {
-    /// A success is final. Otherwise Stripe's explicit advice wins; without
-    /// it, retry conflicts (409), rate limits (429) and server errors (5xx).
-    fn is_retryable(&self) -> bool {
-        if self.status.is_success() {
-            return false;
-        }
-        match self.should_retry {
-            Some(advice) => advice,
-            None => {
-                self.status == StatusCode::CONFLICT
-                    || self.status == StatusCode::TOO_MANY_REQUESTS
-                    || self.status.is_server_error()
-            }
-        }
     }
 }
 
@@ -604,46 +314,6 @@ fn decode_error(response: &RawResponse, err: crate::json::JsonError) -> Error {
     }
 }
 
-/// Per-request settings.
-#[derive(Clone, Debug, Default)]
-pub struct RequestOptions {
-    /// Act on behalf of this connected account (`Stripe-Account` header);
-    /// overrides [`ClientBuilder::stripe_account`].
-    pub stripe_account: Option<String>,
-    /// Use this `Idempotency-Key` for a POST instead of a random one, so that
-    /// repeating the call (for example after a crash) cannot apply it twice.
-    pub idempotency_key: Option<String>,
-    /// Send this `Stripe-Version`; overrides [`ClientBuilder::api_version`]
-    /// and [`crate::API_VERSION`]. The typed models describe the pinned
-    /// version (see [`ClientBuilder::api_version`]).
-    pub api_version: Option<String>,
-}
-
-impl RequestOptions {
-    /// No per-request settings.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets [`stripe_account`](RequestOptions::stripe_account).
-    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
-        self.stripe_account = Some(account.into());
-        self
-    }
-
-    /// Sets [`idempotency_key`](RequestOptions::idempotency_key).
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
-        self
-    }
-
-    /// Sets [`api_version`](RequestOptions::api_version).
-    pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = Some(version.into());
-        self
-    }
-}
-
 /// HTTP method of a request; see [`RawRequest`](crate::RawRequest).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -656,6 +326,15 @@ pub enum Method {
 }
 
 impl Method {
+    /// The method's name: `GET`, `POST` or `DELETE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+
     fn as_reqwest(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
@@ -676,6 +355,10 @@ pub struct Request {
     pub path: String,
     /// Form-encoded parameters as `(key, value)` pairs in bracket notation.
     pub params: Vec<(String, String)>,
+    /// The operation's path template
+    /// (`/v1/identity/verification_sessions/{session}`), what hooks and
+    /// traces report instead of the filled-in path; `None` reports `path`.
+    pub template: Option<&'static str>,
 }
 
 impl Request {
@@ -685,80 +368,22 @@ impl Request {
             method,
             path: path.into(),
             params,
+            template: None,
         }
+    }
+
+    /// Sets the path template reported to hooks and traces.
+    pub fn with_template(mut self, template: &'static str) -> Self {
+        self.template = Some(template);
+        self
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
-
-    fn client_with_backoff(initial_ms: u64, max_ms: u64) -> Client {
-        Client::builder("sk_test_unit")
-            .retry_backoff(
-                Duration::from_millis(initial_ms),
-                Duration::from_millis(max_ms),
-            )
-            .build()
-            .expect("valid client")
-    }
-
-    fn assert_between(value: Duration, low_ms: u64, high_ms: u64) {
-        let (low, high) = (
-            Duration::from_millis(low_ms),
-            Duration::from_millis(high_ms),
-        );
-        assert!(
-            low <= value && value <= high,
-            "{value:?} not in {low:?}..={high:?}"
-        );
-    }
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_is_capped() {
-        let client = client_with_backoff(100, 1_000);
-        for _ in 0..50 {
-            assert_between(client.backoff(1), 50, 100);
-            assert_between(client.backoff(2), 100, 200);
-            assert_between(client.backoff(3), 200, 400);
-            assert_between(client.backoff(5), 500, 1_000);
-            assert_between(client.backoff(u32::MAX), 500, 1_000);
-        }
-    }
-
-    fn response(status: u16, should_retry: Option<bool>) -> RawResponse {
-        RawResponse {
-            status: StatusCode::from_u16(status).expect("valid status"),
-            request_id: None,
-            should_retry,
-            headers: HeaderMap::new(),
-            body: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn retryable_statuses() {
-        for status in [409, 429, 500, 502, 503, 504] {
-            assert!(response(status, None).is_retryable(), "{status}");
-        }
-        for status in [200, 201, 400, 401, 402, 403, 404] {
-            assert!(!response(status, None).is_retryable(), "{status}");
-        }
-    }
-
-    #[test]
-    fn should_retry_header_wins_except_on_success() {
-        assert!(!response(500, Some(false)).is_retryable());
-        assert!(response(400, Some(true)).is_retryable());
-        assert!(!response(200, Some(true)).is_retryable());
-    }
-
-    #[test]
-    fn parse_bool_accepts_only_booleans() {
-        assert_eq!(parse_bool("true"), Some(true));
-        assert_eq!(parse_bool("False"), Some(false));
-        assert_eq!(parse_bool("yes"), None);
-    }
 
     fn request(method: Method, path: &str, params: &[(&str, &str)]) -> Request {
         let params = params
@@ -769,7 +394,8 @@ mod tests {
     }
 
     fn prepare(request: &Request) -> Result<Prepared, Error> {
-        client_with_backoff(1, 1).prepare(request, &RequestOptions::new())
+        let client = Client::new("sk_test_unit");
+        client.prepare(request, &RequestOptions::new())
     }
 
     #[test]
@@ -809,22 +435,28 @@ mod tests {
     }
 
     #[test]
-    fn base_url_trailing_slash_and_path() {
-        let (url, path) = parse_base_url("http://127.0.0.1:9/prefix/").expect("valid");
-        assert_eq!(url, "http://127.0.0.1:9/prefix");
-        assert_eq!(path, "/prefix");
-        let (url, path) = parse_base_url(DEFAULT_BASE_URL).expect("valid");
-        assert_eq!(url, "https://api.stripe.com");
-        assert_eq!(path, "");
+    fn request_options_override_timeout_and_retries() {
+        let client = Client::builder("sk_test_unit")
+            .timeout(Duration::from_secs(5))
+            .max_retries(2)
+            .build()
+            .unwrap();
+        let get = request(Method::Get, "/v1/x", &[]);
+        let prepared = client.prepare(&get, &RequestOptions::new()).unwrap();
+        assert_eq!(prepared.timeout, Duration::from_secs(5));
+        assert_eq!(prepared.max_retries, 2);
+        let options = RequestOptions::new()
+            .timeout(Duration::from_millis(300))
+            .max_retries(0);
+        let prepared = client.prepare(&get, &options).unwrap();
+        assert_eq!(prepared.timeout, Duration::from_millis(300));
+        assert_eq!(prepared.max_retries, 0);
     }
 
     #[test]
-    fn base_url_must_be_plain_http() {
-        for bad in ["ftp://x", "not a url", "https://x/?q=1", "https://u:p@x"] {
-            assert!(
-                matches!(parse_base_url(bad), Err(Error::Config(_))),
-                "{bad}"
-            );
-        }
+    fn telemetry_headers_are_sent_with_every_request() {
+        let prepared = prepare(&request(Method::Get, "/v1/x", &[])).unwrap();
+        assert!(prepared.headers.contains_key(USER_AGENT));
+        assert!(prepared.headers.contains_key(CLIENT_USER_AGENT));
     }
 }

@@ -167,13 +167,29 @@ impl ListEvents {
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/events".to_owned();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Get,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/events"))
     }
 }
 impl Default for ListEvents {
     fn default() -> Self {
         Self::new()
     }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for ListEvents {
+    type Output = crate::List<crate::models::Event>;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ListRequest for ListEvents {
+    type Item = crate::models::Event;
 }
 /// Retrieves the details of an event. Supply the unique identifier of the event, which you might have received in a webhook.
 ///
@@ -253,6 +269,18 @@ impl RetrieveEvent {
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = ["/v1/events/", &crate::path::segment(self.id.as_ref())?].concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Get,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/events/{id}"))
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for RetrieveEvent {
+    type Output = crate::models::Event;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
     }
 }

@@ -4,7 +4,9 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+mod blocking_client;
 mod body_limit;
+mod builder;
 mod client;
 mod decode_failure;
 mod emptyable;
@@ -18,11 +20,16 @@ mod json;
 mod json_tree;
 mod list;
 mod not_json;
+mod observe;
+mod options;
 mod pagination;
 mod path;
 mod raw;
 mod response;
+mod retry;
 mod runtime;
+mod telemetry;
+mod trace;
 mod webhook;
 mod ids;
 pub mod models;

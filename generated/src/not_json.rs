@@ -12,7 +12,7 @@
 
 use reqwest::header::CONTENT_TYPE;
 
-use crate::client::RawResponse;
+use crate::retry::RawResponse;
 use crate::error::{Error, ResponseBody};
 
 /// The longest content type an error quotes.

@@ -114,7 +114,9 @@ impl RawRequest {
             .await
     }
 
-    fn request(&self) -> Result<Request, Error> {
+    /// The request as the client sends it (also used by the blocking
+    /// client), or why it cannot be sent.
+    pub(crate) fn request(&self) -> Result<Request, Error> {
         check_path(&self.path)?;
         let params = self.params.after(Vec::new())?;
         Ok(Request::new(self.method, self.path.clone(), params))

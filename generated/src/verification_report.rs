@@ -167,13 +167,29 @@ impl ListVerificationReports {
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_reports".to_owned();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Get,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/identity/verification_reports"))
     }
 }
 impl Default for ListVerificationReports {
     fn default() -> Self {
         Self::new()
     }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for ListVerificationReports {
+    type Output = crate::List<crate::models::VerificationReport>;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ListRequest for ListVerificationReports {
+    type Item = crate::models::VerificationReport;
 }
 /// Retrieves an existing VerificationReport
 ///
@@ -257,6 +273,18 @@ impl RetrieveVerificationReport {
         ]
             .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Get,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/identity/verification_reports/{report}"))
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for RetrieveVerificationReport {
+    type Output = crate::models::VerificationReport;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
     }
 }

@@ -182,13 +182,29 @@ impl ListVerificationSessions {
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_sessions".to_owned();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Get,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/identity/verification_sessions"))
     }
 }
 impl Default for ListVerificationSessions {
     fn default() -> Self {
         Self::new()
     }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for ListVerificationSessions {
+    type Output = crate::List<crate::models::VerificationSession>;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ListRequest for ListVerificationSessions {
+    type Item = crate::models::VerificationSession;
 }
 /// Creates a VerificationSession object.
 ///
@@ -311,7 +327,19 @@ impl CreateVerificationSession {
     fn request(&self) -> Result<crate::client::Request, crate::Error> {
         let path = "/v1/identity/verification_sessions".to_owned();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Post, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Post,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/identity/verification_sessions"))
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for CreateVerificationSession {
+    type Output = crate::models::VerificationSession;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
     }
 }
 /// Retrieves the details of a VerificationSession that was previously created.
@@ -399,7 +427,19 @@ impl RetrieveVerificationSession {
         ]
             .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Get, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Get,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/identity/verification_sessions/{session}"))
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for RetrieveVerificationSession {
+    type Output = crate::models::VerificationSession;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
     }
 }
 /// Updates a VerificationSession object.
@@ -525,7 +565,19 @@ impl UpdateVerificationSession {
         ]
             .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Post, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Post,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/identity/verification_sessions/{session}"))
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for UpdateVerificationSession {
+    type Output = crate::models::VerificationSession;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
     }
 }
 /// A VerificationSession object can be canceled when it is in `requires_input` [status](https://stripe.com/docs/identity/how-sessions-work).
@@ -613,7 +665,19 @@ impl CancelVerificationSession {
         ]
             .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Post, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Post,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/identity/verification_sessions/{session}/cancel"))
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for CancelVerificationSession {
+    type Output = crate::models::VerificationSession;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
     }
 }
 /// Redact a VerificationSession to remove all collected information from Stripe. This will redact
@@ -717,6 +781,18 @@ impl RedactVerificationSession {
         ]
             .concat();
         let params = self.extra_params.after(crate::form::to_pairs(self)?)?;
-        Ok(crate::client::Request::new(crate::client::Method::Post, path, params))
+        let request = crate::client::Request::new(
+            crate::client::Method::Post,
+            path,
+            params,
+        );
+        Ok(request.with_template("/v1/identity/verification_sessions/{session}/redact"))
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::ApiRequest for RedactVerificationSession {
+    type Output = crate::models::VerificationSession;
+    fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+        self.request()
     }
 }

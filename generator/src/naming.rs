@@ -161,6 +161,9 @@ const EMITTER_LOCALS: &[&str] = &[VISITOR, WIRE_ENVELOPE, WIRE_DATA];
 /// (resources, their ids, the event payload) may not take one.
 pub const RUNTIME_TYPES: &[&str] = &[
     "ApiError",
+    "AppInfo",
+    "AttemptError",
+    "AttemptInfo",
     "Client",
     "ClientBuilder",
     "Emptyable",
@@ -187,7 +190,9 @@ pub const RUNTIME_TYPES: &[&str] = &[
 /// `models`, and the crates generated code names by path.
 pub const ROOT_MODULES: &[&str] = &[
     // templates/src
+    "blocking_client",
     "body_limit",
+    "builder",
     "client",
     "decode_failure",
     "emptyable",
@@ -201,12 +206,19 @@ pub const ROOT_MODULES: &[&str] = &[
     "json_tree",
     "list",
     "not_json",
+    "observe",
+    "options",
     "pagination",
     "path",
     "raw",
     "response",
+    "retry",
     "runtime",
+    "telemetry",
+    "trace",
     "webhook",
+    // the runtime's public module (`runtime.rs`, the `blocking` feature)
+    "blocking",
     // generated
     "ids",
     "models",
@@ -224,6 +236,7 @@ pub const ROOT_MODULES: &[&str] = &[
     "std",
     "thiserror",
     "tokio",
+    "tracing",
     "uuid",
 ];
 
@@ -958,6 +971,11 @@ mod tests {
         }
         exported.sort();
         assert_eq!(exported, RUNTIME_TYPES);
+        // Public modules of the runtime (`pub mod blocking`) are root names too.
+        for line in runtime.lines().filter(|l| l.starts_with("pub mod ")) {
+            let module = line["pub mod ".len()..].trim_end_matches(" {");
+            assert!(ROOT_MODULES.contains(&module), "{module}");
+        }
         for entry in std::fs::read_dir(&src).unwrap() {
             let path = entry.unwrap().path();
             let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
@@ -970,6 +988,11 @@ mod tests {
         let deps = deps.split("\n[").next().unwrap();
         for line in deps.lines().filter(|l| l.contains('=')) {
             let name = line.split('=').next().unwrap().trim().replace('-', "_");
+            assert!(ROOT_MODULES.contains(&name.as_str()), "{name}");
+        }
+        // Optional dependencies declared as tables of their own.
+        for table in manifest.split("\n[dependencies.").skip(1) {
+            let name = table.split(']').next().unwrap().replace('-', "_");
             assert!(ROOT_MODULES.contains(&name.as_str()), "{name}");
         }
     }

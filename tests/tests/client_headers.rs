@@ -37,7 +37,8 @@ async fn sends_auth_version_and_user_agent() {
         header(&requests[0], "stripe-version"),
         Some(stripe_identity::API_VERSION)
     );
-    let agent = concat!("stripe-identity/", env!("CARGO_PKG_VERSION"));
+    // The format of stripe-python's `User-Agent`, with this crate's name.
+    let agent = concat!("Stripe/v1 stripe-identity/", env!("CARGO_PKG_VERSION"));
     assert_eq!(header(&requests[0], "user-agent"), Some(agent));
     assert_eq!(header(&requests[0], "stripe-account"), None);
 }

@@ -95,8 +95,18 @@ fn every_test_spec_generates_a_crate_that_compiles() {
     std::fs::copy(root().join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
     let output = Command::new(env!("CARGO"))
         // The examples are written for the Identity API; the library and its
-        // unit tests are what every portion must compile.
-        .args(["check", "--workspace", "--lib", "--tests", "--quiet"])
+        // unit tests are what every portion must compile. With every
+        // feature, so the `blocking` impls emitted for each request type
+        // compile too (a default build only leaves them out: CI checks the
+        // Identity crate both ways).
+        .args([
+            "check",
+            "--workspace",
+            "--lib",
+            "--tests",
+            "--all-features",
+            "--quiet",
+        ])
         .current_dir(&work)
         .env("CARGO_TARGET_DIR", work.join("target"))
         .env("RUSTFLAGS", "-D warnings")
@@ -242,6 +252,7 @@ fn document_doc_text(work: &Path) {
         .args([
             "doc",
             "--no-deps",
+            "--all-features",
             "--quiet",
             "-p",
             "spec-doc-text",

@@ -112,6 +112,7 @@ const POST_HEADERS: &[&str] = &[
     "idempotency-key",
     "stripe-version",
     "user-agent",
+    "x-stripe-client-user-agent",
 ];
 
 fn header_names(request: &wiremock::Request) -> Vec<String> {

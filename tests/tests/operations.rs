@@ -114,7 +114,8 @@ async fn create_posts_the_form_body_in_bracket_notation() {
         Some(stripe_identity::API_VERSION)
     );
     assert!(header(&request, "idempotency-key").is_some_and(|k| k.len() >= 32));
-    assert!(header(&request, "user-agent").is_some_and(|ua| ua.starts_with("stripe-identity/")));
+    assert!(header(&request, "user-agent")
+        .is_some_and(|ua| ua.starts_with("Stripe/v1 stripe-identity/")));
 }
 
 #[tokio::test]

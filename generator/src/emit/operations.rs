@@ -110,6 +110,7 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
         .filter_map(|(p, (method, map))| Some(setter(ir, p, method.as_deref()?, map.as_ref())));
     let extra_setter = extra_param_setter(extra);
     let send = send(ir, op, extra);
+    let blocking = blocking_impls(ir, op);
     let default = required(op).next().is_none().then(|| {
         quote! {
             impl Default for #name {
@@ -136,6 +137,7 @@ fn request(ir: &Ir, op: &Operation) -> TokenStream {
             #send
         }
         #default
+        #blocking
     }
 }
 
@@ -345,9 +347,9 @@ fn map_setters(
     }
 }
 
-/// `send`, `send_with`, the request builder and, for lists, `paginate`.
-fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
-    let (output, item) = match op.response {
+/// What `send` returns, and the item type if the operation paginates.
+fn output(ir: &Ir, op: &Operation) -> (TokenStream, Option<TokenStream>) {
+    match op.response {
         Response::Object(t) => (rust_type(ir, t, Module::Operations), None),
         Response::List(t) => {
             // Pagination's cursor is the last item's id, so only items
@@ -356,7 +358,39 @@ fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
             let t = rust_type(ir, t, Module::Operations);
             (quote!(crate::List<#t>), paged.then(|| t.clone()))
         }
-    };
+    }
+}
+
+/// With the `blocking` feature, the traits the blocking client sends
+/// requests through: one impl per request type (and one more for a list
+/// that paginates) instead of a blocking copy of every `send` method, and
+/// nothing at all in a default build.
+fn blocking_impls(ir: &Ir, op: &Operation) -> TokenStream {
+    let name = ident(&op.request_type);
+    let (output, item) = output(ir, op);
+    let list = item.map(|item| {
+        quote! {
+            #[cfg(feature = "blocking")]
+            impl crate::blocking::ListRequest for #name {
+                type Item = #item;
+            }
+        }
+    });
+    quote! {
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::ApiRequest for #name {
+            type Output = #output;
+            fn to_request(&self) -> Result<crate::client::Request, crate::Error> {
+                self.request()
+            }
+        }
+        #list
+    }
+}
+
+/// `send`, `send_with`, the request builder and, for lists, `paginate`.
+fn send(ir: &Ir, op: &Operation, extra: &ExtraParamNames) -> TokenStream {
+    let (output, item) = output(ir, op);
     let request = build_request(op, extra);
     let paginate = item.map(|item| paginate(&item));
     quote! {
@@ -403,10 +437,13 @@ fn paginate(item: &TokenStream) -> TokenStream {
 
 /// The path with each parameter percent-encoded, and the parameters in
 /// Stripe's bracket notation: the typed ones, then the extra ones. The path
-/// is built from the parsed template, so no `{parameter}` can be left in it.
+/// is built from the parsed template, so no `{parameter}` can be left in it;
+/// the template itself goes along for hooks and traces, which must never
+/// see the ids filled in.
 fn build_request(op: &Operation, extra: &ExtraParamNames) -> TokenStream {
     let extra_field = ident(&extra.field);
     let path = path_expression(op);
+    let template = &op.path;
     let method = ident(match op.method {
         Method::Get => "Get",
         Method::Post => "Post",
@@ -416,7 +453,8 @@ fn build_request(op: &Operation, extra: &ExtraParamNames) -> TokenStream {
         fn request(&self) -> Result<crate::client::Request, crate::Error> {
             let path = #path;
             let params = self.#extra_field.after(crate::form::to_pairs(self)?)?;
-            Ok(crate::client::Request::new(crate::client::Method::#method, path, params))
+            let request = crate::client::Request::new(crate::client::Method::#method, path, params);
+            Ok(request.with_template(#template))
         }
     }
 }
