@@ -82,6 +82,9 @@ struct Config {
     initial_backoff: Duration,
     max_backoff: Duration,
     max_response_bytes: usize,
+    /// Connect directly even when the environment names a proxy (the test
+    /// double's client, whose server is on 127.0.0.1).
+    no_proxy: bool,
 }
 
 impl Default for Config {
@@ -95,6 +98,7 @@ impl Default for Config {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(5),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            no_proxy: false,
         }
     }
 }
@@ -372,6 +376,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Connects directly, whatever proxy the environment names.
+    #[cfg(feature = "testing")]
+    pub(crate) fn no_proxy(mut self) -> Self {
+        self.config.no_proxy = true;
+        self
+    }
+
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] if the secret key is empty or contains
@@ -390,7 +401,11 @@ impl ClientBuilder {
             Some(version) => api_version(version).map_err(Error::Config)?,
             None => HeaderValue::from_static(crate::API_VERSION),
         };
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if self.config.no_proxy {
+            http = http.no_proxy();
+        }
+        let http = http
             .user_agent(USER_AGENT)
             .timeout(self.config.timeout)
             // Stripe does not redirect; following one could only send the
