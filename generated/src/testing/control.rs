@@ -282,6 +282,7 @@ impl StripeDouble {
     ) -> Result<VerificationSession, ControlError> {
         let (session, events) = {
             let mut state = self.shared.lock();
+            state.store.check_room(lifecycle::MAX_NEW_OBJECTS)?;
             let mut change = Change::new(&self.shared, &mut state, Cause::default());
             let session = act(&mut change).map_err(Into::into)?;
             let shown = match schema::resource(SESSION) {

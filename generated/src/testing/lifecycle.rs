@@ -47,6 +47,10 @@ pub(crate) const PROCESSING: &str = "processing";
 pub(crate) const VERIFIED: &str = "verified";
 pub(crate) const CANCELED: &str = "canceled";
 
+/// The most objects one change stores: a report and its session's
+/// `processing` and outcome events (a creation stores two).
+pub(crate) const MAX_NEW_OBJECTS: usize = 3;
+
 /// One change to the state, with the events it recorded.
 pub(crate) struct Change<'a> {
     pub(crate) shared: &'a Shared,

@@ -363,7 +363,8 @@ impl Builder {
     }
 
     /// The most objects (sessions, reports and events together) the double
-    /// holds (default 10,000); past it, creating one is refused.
+    /// holds (default 10,000). A change that could pass it (one stores up to
+    /// three) is refused before it changes anything.
     pub fn max_objects(mut self, max: usize) -> Self {
         self.limits.max_objects = max;
         self

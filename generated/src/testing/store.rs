@@ -68,6 +68,19 @@ impl Store {
         }
     }
 
+    /// Refuses a change that could store more objects than there is room
+    /// for, before it changes anything.
+    pub(crate) fn check_room(&self, objects: usize) -> Result<(), ApiFailure> {
+        if self.entries.len() + objects > self.max_objects {
+            return Err(ApiFailure::invalid(format!(
+                "This Stripe test double holds at most {} objects (sessions, reports and events \
+                 together; see Builder::max_objects), and it is full.",
+                self.max_objects
+            )));
+        }
+        Ok(())
+    }
+
     /// Stores a new object (`json` must have an `id`); refused when the
     /// double already holds its maximum.
     pub(crate) fn insert(
@@ -76,13 +89,7 @@ impl Store {
         created: i64,
         json: Value,
     ) -> Result<(), ApiFailure> {
-        if self.entries.len() >= self.max_objects {
-            return Err(ApiFailure::invalid(format!(
-                "This Stripe test double holds at most {} objects (sessions, reports and events \
-                 together; see Builder::max_objects), and it is full.",
-                self.max_objects
-            )));
-        }
+        self.check_room(1)?;
         let id = json["id"].as_str().unwrap_or_default().to_owned();
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -225,7 +232,9 @@ mod tests {
     #[test]
     fn the_store_is_bounded_and_kinds_are_separate() {
         let mut store = Store::new(1);
+        assert!(store.check_room(2).is_err());
         store.insert("a", 0, json!({"id": "x_1"})).unwrap();
+        assert!(store.check_room(1).is_err());
         assert!(store.insert("a", 0, json!({"id": "x_2"})).is_err());
         assert!(store.get("a", "x_1").is_some());
         assert!(store.get("b", "x_1").is_none());

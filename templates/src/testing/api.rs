@@ -117,6 +117,9 @@ fn run(
         request_id: Some(request_id.to_owned()),
         idempotency_key: key.map(str::to_owned),
     };
+    if routes::has_body(route.op) {
+        state.store.check_room(lifecycle::MAX_NEW_OBJECTS)?;
+    }
     let mut change = Change::new(shared, state, cause);
     let result = dispatch(&mut change, &route, &checked);
     events.append(&mut change.events);
