@@ -334,13 +334,16 @@ pub(crate) fn refuse_unless(
     if allowed.contains(&status) {
         return Ok(());
     }
-    let allowed = match allowed {
-        [one] => format!("a status of {one}"),
-        _ => format!("one of the following statuses: {}", allowed.join(", ")),
+    let (with, list) = match allowed {
+        [one] => (format!("a status of {one}"), String::new()),
+        _ => (
+            "one of the following statuses".to_owned(),
+            format!(": {}", allowed.join(", ")),
+        ),
     };
     Err(ApiFailure::invalid(format!(
         "This VerificationSession cannot be {action} because it has a status of {status}. Only \
-         a VerificationSession with {allowed} can be {action}."
+         a VerificationSession with {with} can be {action}{list}."
     )))
 }
 
