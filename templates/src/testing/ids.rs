@@ -37,7 +37,13 @@ impl IdMaker {
     /// `count` more characters of the sequence.
     pub(crate) fn push_random(&self, out: &mut String, count: usize) {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let mut state = self.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Each id starts from a well-mixed state of its own, so that
+        // consecutive ids are not shifts of one sequence.
+        let mut key = self
+            .seed
+            .wrapping_mul(0xD1B5_4A32_D192_ED03)
+            .wrapping_add(n);
+        let mut state = splitmix64(&mut key);
         for _ in 0..count {
             let word = splitmix64(&mut state);
             out.push(ALPHABET[(word % 62) as usize] as char);
@@ -67,5 +73,15 @@ mod tests {
         assert_eq!(a.len(), 3 + ID_CHARS);
         assert!(a[3..].bytes().all(|b| b.is_ascii_alphanumeric()));
         assert_ne!(IdMaker::new(8).next("vs_"), a);
+    }
+
+    #[test]
+    fn consecutive_ids_share_no_run_of_characters() {
+        let ids = IdMaker::new(0);
+        let (a, b) = (ids.next(""), ids.next(""));
+        for window in a.as_bytes().windows(6) {
+            let run = std::str::from_utf8(window).unwrap();
+            assert!(!b.contains(run), "{a} and {b} share {run}");
+        }
     }
 }

@@ -63,3 +63,63 @@ pub async fn session(stripe: &StripeDouble) -> VerificationSession {
         .await
         .unwrap()
 }
+
+/// A webhook endpoint on 127.0.0.1 that records what it receives and
+/// answers each delivery with the next status of a script (200 once the
+/// script runs out).
+pub struct Receiver {
+    pub url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+/// One request the receiver got.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub signature: String,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl Receiver {
+    /// Starts a receiver answering `statuses` in order, then 200.
+    pub async fn start(statuses: &[u16]) -> Receiver {
+        use axum::body::Bytes;
+        use axum::http::{HeaderMap, StatusCode};
+        use std::sync::{Arc, Mutex};
+        let received: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let script: Arc<Mutex<std::collections::VecDeque<u16>>> =
+            Arc::new(Mutex::new(statuses.iter().copied().collect()));
+        let log = Arc::clone(&received);
+        let app = axum::Router::new().route(
+            "/webhook",
+            axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+                let (log, script) = (Arc::clone(&log), Arc::clone(&script));
+                async move {
+                    let header = |name: &str| {
+                        headers
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned()
+                    };
+                    log.lock().unwrap().push(Received {
+                        signature: header("stripe-signature"),
+                        content_type: header("content-type"),
+                        body: body.to_vec(),
+                    });
+                    let status = script.lock().unwrap().pop_front().unwrap_or(200);
+                    StatusCode::from_u16(status).unwrap()
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/webhook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Receiver { url, received }
+    }
+
+    /// Everything received so far, in order.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
