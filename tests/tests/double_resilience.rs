@@ -70,7 +70,13 @@ async fn a_key_reused_for_another_request_is_refused() {
         )
     );
     // Another endpoint with the same key.
-    let created = VerificationSession::list().send(stripe.client()).await.unwrap().data[0].id.clone();
+    let created = VerificationSession::list()
+        .send(stripe.client())
+        .await
+        .unwrap()
+        .data[0]
+        .id
+        .clone();
     let canceled = VerificationSession::cancel(&created)
         .send_with(stripe.client(), &options)
         .await;
@@ -112,11 +118,19 @@ async fn server_errors_then_retries_create_exactly_once() {
     let statuses: Vec<Option<u16>> = requests.iter().map(|r| r.status).collect();
     assert_eq!(statuses, [Some(500), Some(500), Some(200)]);
     // Every attempt carried the one key the client made for the call.
-    assert!(requests.iter().all(|r| r.idempotency_key == requests[0].idempotency_key));
+    assert!(requests
+        .iter()
+        .all(|r| r.idempotency_key == requests[0].idempotency_key));
     assert_eq!(session_count(&stripe).await, 1);
     stripe.settled().await;
     assert_eq!(stripe.events().len(), 1);
-    assert_eq!(VerificationSession::retrieve(&created.id).send(stripe.client()).await.unwrap(), created);
+    assert_eq!(
+        VerificationSession::retrieve(&created.id)
+            .send(stripe.client())
+            .await
+            .unwrap(),
+        created
+    );
 }
 
 #[tokio::test]
@@ -151,7 +165,10 @@ async fn faults_past_the_retries_reach_the_caller_and_create_nothing() {
     let Err(Error::Api(error)) = failed else {
         panic!("expected the last 500: {failed:?}");
     };
-    assert_eq!((error.status, error.error.type_.as_str()), (500, "api_error"));
+    assert_eq!(
+        (error.status, error.error.type_.as_str()),
+        (500, "api_error")
+    );
     assert_eq!(session_count(&stripe).await, 0);
     stripe.fail_next(5, Fault::ServerError);
     stripe.clear_faults();
