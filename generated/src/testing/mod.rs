@@ -26,7 +26,7 @@
 //!
 //! [`StripeDouble::start`] serves the API on a free port of 127.0.0.1 (one
 //! double per test, as many in parallel as wanted) and returns its base URL
-//! ([`url`](StripeDouble::url)), a [`Client`](crate::Client) pointed at it
+//! ([`url`](StripeDouble::url)), a [`Client`] pointed at it
 //! ([`client`](StripeDouble::client)) and the webhook signing secret
 //! ([`webhook_secret`](StripeDouble::webhook_secret)). Dropping it stops the
 //! server and its deliveries: nothing is left running. Any HTTP client (or
@@ -148,7 +148,7 @@ pub use signing::generate_test_header;
 pub use webhooks::Delivery;
 
 use crate::models::Event;
-use crate::Client;
+use crate::{Client, EventId};
 use state::{Limits, Shared};
 
 /// The key the double's [`Client`] uses.
@@ -253,6 +253,28 @@ impl StripeDouble {
     /// events (creating, canceling or redacting a session).
     pub async fn settled(&self) {
         self.shared.queue.settled().await;
+    }
+
+    /// Delivers an event again to every endpoint that wants it, as the
+    /// Dashboard's "Resend" does, and waits for the deliveries: a webhook
+    /// handler must treat the repeat as already handled.
+    pub async fn resend(&self, event: &EventId) -> Result<(), ControlError> {
+        let recorded = {
+            let state = self.shared.lock();
+            let found = state.store.get(events::EVENT, event.as_str());
+            let event_type = found.and_then(|e| e["type"].as_str());
+            let event_type = schema::event_types().find(|t| Some(*t) == event_type);
+            match event_type {
+                Some(event_type) => events::Recorded {
+                    id: event.as_str().to_owned(),
+                    event_type,
+                },
+                None => return Err(ControlError::Refused(format!("No such event: '{event}'"))),
+            }
+        };
+        self.shared.queue.push(vec![recorded]);
+        self.shared.queue.settled().await;
+        Ok(())
     }
 
     /// Every delivery attempt so far, oldest first.
