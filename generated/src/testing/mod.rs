@@ -156,7 +156,9 @@ const DEFAULT_API_KEY: &str = "sk_test_stripe_double";
 
 /// A Stripe test double serving on 127.0.0.1; see the [module docs](self).
 ///
-/// Dropping it stops its server and its webhook deliveries.
+/// Dropping it stops its server and its webhook deliveries: their tasks are
+/// aborted, and the runtime closes the port and the connections the next
+/// time it runs (at the test's next `.await`, or when its runtime ends).
 pub struct StripeDouble {
     shared: Arc<Shared>,
     url: String,
