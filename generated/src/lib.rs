@@ -39,6 +39,8 @@ pub mod event;
 pub mod verification_report;
 /// Operations on `verification_session` objects.
 pub mod verification_session;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub use runtime::*;
 pub use ids::{EventId, VerificationReportId, VerificationSessionId};
 pub use models::{

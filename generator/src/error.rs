@@ -49,6 +49,9 @@ pub enum Error {
     /// Emitted code failed to parse as Rust: a generator bug, reported with the file.
     #[error("internal error: generated {file} is not valid Rust: {message}")]
     Emit { file: String, message: String },
+    /// A hand-written template is not in the form the generator expects.
+    #[error("{path}: {message}")]
+    Template { path: PathBuf, message: String },
     /// Reading templates or writing the output failed.
     #[error("{path}: {source}")]
     Io {

@@ -7,6 +7,10 @@
 //! of the kinds `fuzz_spec` makes at random (cycles, retyped and wrapped
 //! fields, copies and deletions), cut from the spec in memory.
 //!
+//! The mutated Identity crates are also checked with the `testing` feature
+//! (the test double), which must compile for any spec it is emitted for;
+//! the other namespaces are generated without it.
+//!
 //! The crates are checked together as one throwaway workspace under
 //! `target/spec-check/`, with its own target directory so this test never
 //! waits on the lock of the build that runs it.
@@ -119,7 +123,54 @@ fn every_test_spec_generates_a_crate_that_compiles() {
     );
     assert_eq!(members.len(), specs.len() + 3 + MUTATED.len());
     assert!(specs.len() >= 9);
+    check_test_double(&work);
     document_doc_text(&work);
+}
+
+/// The test double is emitted for the mutated Identity portions and
+/// compiles there, unit tests included (every `fake()` is called by one);
+/// the other namespaces have no `testing` feature and no module.
+fn check_test_double(work: &Path) {
+    let mut args = vec!["check", "--lib", "--tests", "--quiet"];
+    let features: Vec<String> = MUTATED
+        .iter()
+        .map(|(stem, _)| format!("spec-{stem}/testing"))
+        .collect();
+    let packages: Vec<String> = MUTATED
+        .iter()
+        .map(|(stem, _)| format!("spec-{stem}"))
+        .collect();
+    for package in &packages {
+        args.extend(["-p", package]);
+    }
+    let features = features.join(",");
+    args.extend(["--features", &features]);
+    let output = Command::new(env!("CARGO"))
+        .args(&args)
+        .current_dir(work)
+        .env("CARGO_TARGET_DIR", work.join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the test double does not compile for the mutated portions:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (stem, _) in MUTATED {
+        assert!(
+            work.join(stem).join("src/testing/spec.rs").exists(),
+            "{stem}"
+        );
+    }
+    for portion in ["portion-apps", "portion-test-helpers"] {
+        let manifest = std::fs::read_to_string(work.join(portion).join("Cargo.toml")).unwrap();
+        assert!(!manifest.contains("testing"), "{portion}: {manifest}");
+        assert!(
+            !work.join(portion).join("src/testing").exists(),
+            "{portion}"
+        );
+    }
 }
 
 /// Where the Identity resources and their nested schemas are.

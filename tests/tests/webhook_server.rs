@@ -1,13 +1,17 @@
 //! The `webhook_server` example, end to end: its router is served on a local
 //! port and real HTTP requests are sent to it, signed the way Stripe signs
-//! deliveries, with a timestamp of now.
+//! deliveries, with a timestamp of now; and driven by the test double
+//! (`stripe_identity::testing`), which creates, verifies and fails sessions
+//! and delivers their signed events to it.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use sha2::Sha256;
-use stripe_identity::{EventId, Webhook};
+use stripe_identity::models::{CreateVerificationSessionType, VerificationSessionLastErrorCode};
+use stripe_identity::testing::{StripeDouble, VerifiedPerson};
+use stripe_identity::{EventId, VerificationSession, Webhook};
 
 /// The generated example itself, not a copy; its `main` is not used here.
 #[allow(dead_code)]
@@ -55,7 +59,12 @@ fn signature_header(body: &[u8]) -> String {
 /// Serves the example's router on a free local port; returns its webhook
 /// URL and its state, to see what it handled.
 async fn start() -> (String, example::AppState) {
-    let state = example::AppState::new(Webhook::new(SECRET));
+    start_with(SECRET).await
+}
+
+/// Like [`start`], verifying deliveries with `secret`.
+async fn start_with(secret: &str) -> (String, example::AppState) {
+    let state = example::AppState::new(Webhook::new(secret));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/webhook", listener.local_addr().unwrap());
     let app = example::app(state.clone());
@@ -158,4 +167,104 @@ async fn an_unset_secret_answers_500_so_stripe_retries_once_it_is_set() {
     let (status, text) = post(&url, EVENT.as_bytes(), Some(&header)).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{text}");
     assert!(state.handled().is_empty(), "{:?}", state.handled());
+}
+
+/// The handled events' types, without their ids.
+fn handled_types(state: &example::AppState) -> Vec<String> {
+    state.handled().into_iter().map(|(_, t)| t).collect()
+}
+
+#[tokio::test]
+async fn a_verified_session_reaches_the_app_through_the_double() {
+    let stripe = StripeDouble::start().await;
+    let (url, app) = start_with(stripe.webhook_secret()).await;
+    stripe
+        .add_webhook_endpoint(&url, &["identity.verification_session.verified"])
+        .unwrap();
+    let session = VerificationSession::create(CreateVerificationSessionType::Document)
+        .send(stripe.client())
+        .await
+        .unwrap();
+    stripe
+        .verify(&session.id, &VerifiedPerson::default())
+        .await
+        .unwrap();
+    let verified = stripe.events().pop().unwrap();
+    assert_eq!(verified.type_, EVENT_TYPE);
+    assert_eq!(app.handled(), vec![(verified.id, EVENT_TYPE.to_owned())]);
+    let delivery = stripe.deliveries().pop().unwrap();
+    assert_eq!((delivery.status, delivery.attempt), (Some(200), 1));
+}
+
+#[tokio::test]
+async fn a_failed_verification_reaches_the_app_through_the_double() {
+    let stripe = StripeDouble::start().await;
+    let (url, app) = start_with(stripe.webhook_secret()).await;
+    stripe.add_webhook_endpoint(&url, &["*"]).unwrap();
+    let session = VerificationSession::create(CreateVerificationSessionType::Document)
+        .send(stripe.client())
+        .await
+        .unwrap();
+    let failed = stripe
+        .fail(
+            &session.id,
+            VerificationSessionLastErrorCode::DocumentExpired,
+        )
+        .await
+        .unwrap();
+    assert_eq!(failed.status.as_str(), "requires_input");
+    assert_eq!(
+        handled_types(&app),
+        [
+            "identity.verification_session.created",
+            "identity.verification_session.processing",
+            "identity.verification_session.requires_input",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_delivery_from_the_double_is_handled_once() {
+    let stripe = StripeDouble::start().await;
+    let (url, app) = start_with(stripe.webhook_secret()).await;
+    stripe.add_webhook_endpoint(&url, &["*"]).unwrap();
+    let session = VerificationSession::create(CreateVerificationSessionType::IdNumber)
+        .send(stripe.client())
+        .await
+        .unwrap();
+    stripe
+        .verify(&session.id, &VerifiedPerson::default())
+        .await
+        .unwrap();
+    let verified = stripe.events().pop().unwrap();
+    stripe.resend(&verified.id).await.unwrap();
+    let deliveries: Vec<_> = stripe
+        .deliveries()
+        .into_iter()
+        .filter(|d| d.event_id == verified.id.as_str())
+        .collect();
+    assert_eq!(deliveries.len(), 2);
+    assert!(deliveries.iter().all(|d| d.status == Some(200)));
+    let verified_handled = app
+        .handled()
+        .into_iter()
+        .filter(|(id, _)| *id == verified.id)
+        .count();
+    assert_eq!(verified_handled, 1);
+    assert_eq!(app.handled().len(), 3);
+}
+
+#[tokio::test]
+async fn deliveries_signed_with_another_secret_are_refused_and_retried() {
+    let stripe = StripeDouble::builder().delivery_attempts(2).start().await;
+    let (url, app) = start_with("whsec_not_the_doubles").await;
+    stripe.add_webhook_endpoint(&url, &["*"]).unwrap();
+    VerificationSession::create(CreateVerificationSessionType::Document)
+        .send(stripe.client())
+        .await
+        .unwrap();
+    stripe.settled().await;
+    let statuses: Vec<_> = stripe.deliveries().iter().map(|d| d.status).collect();
+    assert_eq!(statuses, [Some(400), Some(400)]);
+    assert!(app.handled().is_empty());
 }

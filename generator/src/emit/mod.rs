@@ -8,6 +8,7 @@ mod keep_extras;
 mod models;
 mod operations;
 mod templates;
+pub mod testing;
 mod tokens;
 
 use crate::ir::{IdDef, Ir, TypeId, TypeKind};
@@ -119,7 +120,8 @@ pub fn emit_with_threads(
     threads: Option<usize>,
 ) -> Result<Files, Error> {
     let mut files = Files::default();
-    let runtime = templates::copy(templates, provenance, release, ir, &mut files)?;
+    let double = testing::supported(ir);
+    let runtime = templates::copy(templates, provenance, release, ir, double, &mut files)?;
     if let Some(changelog) = &release.changelog {
         files.insert("CHANGELOG.md", changelog.clone());
     }
@@ -137,9 +139,12 @@ pub fn emit_with_threads(
     for (module, pieces) in operations::modules(ir) {
         rust.push((format!("src/{module}.rs"), pieces));
     }
+    if double {
+        rust.extend(testing::files(ir));
+    }
     rust.push((
         "src/lib.rs".to_owned(),
-        vec![Box::new(|| lib_file(ir, provenance, &runtime))],
+        vec![Box::new(|| lib_file(ir, provenance, &runtime, double))],
     ));
     let header = provenance.header(ir, Comment::Line("//"));
     let bodies = stack::in_pool(threads, || render(&rust));
@@ -307,7 +312,7 @@ fn runtime_module(ir: &Ir, module: &str) -> TokenStream {
     }
 }
 
-fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream {
+fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String], double: bool) -> TokenStream {
     let runtime = runtime.iter().map(|m| runtime_module(ir, m));
     let operation_modules: BTreeSet<&str> =
         ir.operations.iter().map(|o| o.module.as_str()).collect();
@@ -324,6 +329,14 @@ fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream
         (!names.is_empty()).then(|| quote!(pub use #module::{#(#idents),*};))
     };
     let (models, ids) = (reexport("models", &models), reexport("ids", &ids));
+    // The test double, behind the `testing` feature the templates' manifest
+    // declares for the portions it supports.
+    let testing = double.then(|| {
+        quote! {
+            #[cfg(feature = "testing")]
+            pub mod testing;
+        }
+    });
     let api_version = &ir.api_version;
     let release = provenance
         .release
@@ -338,6 +351,7 @@ fn lib_file(ir: &Ir, provenance: &Provenance, runtime: &[String]) -> TokenStream
         mod ids;
         pub mod models;
         #(#operation_modules)*
+        #testing
 
         pub use runtime::*;
         #ids
