@@ -13,10 +13,9 @@ use std::fmt::Debug;
 
 use codegen_tests::shared_openapi;
 use common::{client, session, SECRET as API_KEY};
-use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use sha2::Sha256;
 use stripe_identity::models::ListVerificationSessionsStatus;
+use stripe_identity::testing::generate_test_header;
 use stripe_identity::{
     Emptyable, Error, Method, RawRequest, VerificationSession, Webhook, WebhookError,
 };
@@ -338,20 +337,11 @@ async fn a_callers_own_types_fail_without_values_too() {
     }
 }
 
-/// `v1` signature of `"<T>.<body>"`: the signing is not what these tests
-/// check (see `webhook_signature.rs` for that), only a way to get a body
-/// past it.
+/// A `Stripe-Signature` for `body` at `T`, made by the runtime's own
+/// signer: the signing is checked in `webhook_signature.rs` and, against
+/// Python's `hmac`, in `double_webhooks.rs`; here it only gets a body past it.
 fn signed(body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
-    mac.update(format!("{T}.").as_bytes());
-    mac.update(body);
-    let hex: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("t={T},v1={hex}")
+    generate_test_header(body, WEBHOOK_SECRET, T)
 }
 
 /// Stripe's example event, carrying `object` as an Identity event.
