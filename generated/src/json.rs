@@ -47,7 +47,9 @@ pub(crate) fn from_raw<T: DeserializeOwned>(
     raw: &serde_json::value::RawValue,
     at: &str,
 ) -> Result<T, String> {
-    serde_json::from_str(raw.get()).map_err(|plain| {
+    // From bytes, like `from_slice`: one serde_json reader for every body
+    // keeps each type's `Deserialize` compiled once for it, not twice.
+    serde_json::from_slice(raw.get().as_bytes()).map_err(|plain| {
         let (path, message) = describe::<T>(raw.get().as_bytes(), &plain);
         let path = if path == "." {
             String::new()

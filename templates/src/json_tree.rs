@@ -54,7 +54,13 @@ impl Node {
         match self {
             Node::Null => Unexpected::Unit,
             Node::Bool(b) => Unexpected::Bool(*b),
-            Node::Number(_) => Unexpected::Other("number"),
+            // As serde_json's visitors would report the number: the value
+            // is carried only for `Failure` to name its kind.
+            Node::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => Unexpected::Unsigned(u),
+                (None, Some(i), _) => Unexpected::Signed(i),
+                (None, None, f) => Unexpected::Float(f.unwrap_or(f64::NAN)),
+            },
             Node::String(s) => Unexpected::Str(s),
             Node::Array(_) => Unexpected::Seq,
             Node::Object(_) => Unexpected::Map,
@@ -147,6 +153,50 @@ impl Serialize for Node {
 /// Reads a [`Node`] as serde_json's streaming decoder reads the same text.
 struct NodeDeserializer<'de>(&'de Node);
 
+impl<'de> NodeDeserializer<'de> {
+    /// A value of another kind than `visitor` asked for.
+    fn invalid<V: Visitor<'de>>(self, visitor: &V) -> Failure {
+        de::Error::invalid_type(self.0.unexpected(), visitor)
+    }
+
+    fn number<V: Visitor<'de>>(n: &serde_json::Number, visitor: V) -> Result<V::Value, Failure> {
+        match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => visitor.visit_u64(u),
+            (None, Some(i), _) => visitor.visit_i64(i),
+            (None, None, f) => visitor.visit_f64(f.unwrap_or(f64::NAN)),
+        }
+    }
+
+    fn seq<V: Visitor<'de>>(items: &'de [Node], visitor: V) -> Result<V::Value, Failure> {
+        let mut seq = Seq {
+            items: items.iter(),
+            index: 0,
+        };
+        let value = visitor.visit_seq(&mut seq)?;
+        seq.finished(items.len(), &"fewer elements in array")?;
+        Ok(value)
+    }
+
+    fn map<V: Visitor<'de>>(
+        entries: &'de [(String, Node)],
+        visitor: V,
+    ) -> Result<V::Value, Failure> {
+        let mut map = Map {
+            entries: entries.iter(),
+            pending: None,
+        };
+        let value = visitor.visit_map(&mut map)?;
+        map.finished(entries.len())?;
+        Ok(value)
+    }
+}
+
+/// Each typed request (`deserialize_struct`, `deserialize_str`, ...) calls
+/// only the visitor method its kind of value needs, and says what it found
+/// otherwise, as serde_json's own decoder does: going through
+/// `deserialize_any` would compile every `visit_*` method of every visitor
+/// (their defaults build errors), for a decoder that only runs once a body
+/// has failed.
 impl<'de> Deserializer<'de> for NodeDeserializer<'de> {
     type Error = Failure;
 
@@ -154,31 +204,100 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'de> {
         match self.0 {
             Node::Null => visitor.visit_unit(),
             Node::Bool(b) => visitor.visit_bool(*b),
-            Node::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-                (Some(u), _, _) => visitor.visit_u64(u),
-                (None, Some(i), _) => visitor.visit_i64(i),
-                (None, None, f) => visitor.visit_f64(f.unwrap_or(f64::NAN)),
-            },
+            Node::Number(n) => Self::number(n, visitor),
             Node::String(s) => visitor.visit_borrowed_str(s),
-            Node::Array(items) => {
-                let mut seq = Seq {
-                    items: items.iter(),
-                    index: 0,
-                };
-                let value = visitor.visit_seq(&mut seq)?;
-                seq.finished(items.len(), &"fewer elements in array")?;
-                Ok(value)
-            }
-            Node::Object(entries) => {
-                let mut map = Map {
-                    entries: entries.iter(),
-                    pending: None,
-                };
-                let value = visitor.visit_map(&mut map)?;
-                map.finished(entries.len())?;
-                Ok(value)
-            }
+            Node::Array(items) => Self::seq(items, visitor),
+            Node::Object(entries) => Self::map(entries, visitor),
         }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        match self.0 {
+            Node::Bool(b) => visitor.visit_bool(*b),
+            _ => Err(self.invalid(&visitor)),
+        }
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        match self.0 {
+            Node::Number(n) => Self::number(n, visitor),
+            _ => Err(self.invalid(&visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        match self.0 {
+            Node::String(s) => visitor.visit_borrowed_str(s),
+            _ => Err(self.invalid(&visitor)),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        match self.0 {
+            Node::Null => visitor.visit_unit(),
+            _ => Err(self.invalid(&visitor)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        match self.0 {
+            Node::Array(items) => Self::seq(items, visitor),
+            _ => Err(self.invalid(&visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        match self.0 {
+            Node::Object(entries) => Self::map(entries, visitor),
+            _ => Err(self.invalid(&visitor)),
+        }
+    }
+
+    /// An object, or an array of the fields in order, as serde_json takes.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Failure> {
+        match self.0 {
+            Node::Object(entries) => Self::map(entries, visitor),
+            Node::Array(items) => Self::seq(items, visitor),
+            _ => Err(self.invalid(&visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Failure> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Failure> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Failure> {
+        self.deserialize_seq(visitor)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
@@ -219,9 +338,51 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'de> {
     }
 
     forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
-        identifier
+        char bytes byte_buf
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Failure> {
+        self.deserialize_i64(visitor)
     }
 }
 
@@ -291,10 +452,7 @@ impl<'de> MapAccess<'de> for Map<'de> {
             return Ok(None);
         };
         let named = Cell::new(false);
-        let decoded = seed.deserialize(KeyDeserializer {
-            key,
-            named: &named,
-        })?;
+        let decoded = seed.deserialize(KeyDeserializer { key, named: &named })?;
         let segment = match named.get() {
             true => Segment::Field(key.clone()),
             false => Segment::Key,
@@ -474,7 +632,8 @@ mod tests {
 
     #[test]
     fn a_failure_names_field_paths_and_hides_map_keys() {
-        let err = failure::<Vec<Person>>(r#"[{"name":"a","tags":{}},{"name":"b","tags":{"jenny":"x"}}]"#);
+        let err =
+            failure::<Vec<Person>>(r#"[{"name":"a","tags":{}},{"name":"b","tags":{"jenny":"x"}}]"#);
         assert_eq!(err.path(), "[1].tags.*");
         assert_eq!(err.message(), "invalid type: string, expected u8");
     }
