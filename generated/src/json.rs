@@ -33,8 +33,24 @@ pub(crate) struct JsonError {
 const NESTED: &str = "at `";
 
 /// Decodes one JSON value, with nothing after it.
+///
+/// The bytes are read as text: serde_json reads a `&str` faster than bytes
+/// (it need not check each string's UTF-8 again), and event objects, cut out
+/// of a body as text, use the same reader, so each type's `Deserialize` is
+/// compiled for one reader only.
 pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
-    serde_json::from_slice(bytes).map_err(|plain| {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        // serde_json's syntax error names where the bytes stop being UTF-8.
+        let message = match Node::parse(bytes) {
+            Err(syntax) => scrub(&syntax.to_string()),
+            Ok(_) => "the body is not UTF-8".to_owned(),
+        };
+        return Err(JsonError {
+            path: ".".to_owned(),
+            message,
+        });
+    };
+    serde_json::from_str(text).map_err(|plain| {
         let (path, message) = describe::<T>(bytes, &plain);
         located(path, message)
     })
@@ -47,9 +63,7 @@ pub(crate) fn from_raw<T: DeserializeOwned>(
     raw: &serde_json::value::RawValue,
     at: &str,
 ) -> Result<T, String> {
-    // From bytes, like `from_slice`: one serde_json reader for every body
-    // keeps each type's `Deserialize` compiled once for it, not twice.
-    serde_json::from_slice(raw.get().as_bytes()).map_err(|plain| {
+    serde_json::from_str(raw.get()).map_err(|plain| {
         let (path, message) = describe::<T>(raw.get().as_bytes(), &plain);
         let path = if path == "." {
             String::new()
@@ -103,5 +117,25 @@ fn located(path: String, message: String) -> JsonError {
     JsonError {
         path,
         message: rest.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_an_error_at_the_top_naming_no_content() {
+        // "Jenny" with its "y" replaced by a byte no UTF-8 text holds: the
+        // sixth byte of the body.
+        let err = from_slice::<String>(b"\"Jenn\xff\"").err().expect("not UTF-8");
+        assert_eq!(err.path, ".");
+        assert_eq!(err.message, "invalid unicode code point at line 1 column 6");
+    }
+
+    #[test]
+    fn a_utf8_body_decodes_as_text() {
+        let name: String = from_slice("\"Zoë\"".as_bytes()).ok().expect("decodes");
+        assert_eq!(name, "Zoë");
     }
 }
