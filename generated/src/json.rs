@@ -128,14 +128,18 @@ mod tests {
     fn bytes_that_are_not_utf8_are_an_error_at_the_top_naming_no_content() {
         // "Jenny" with its "y" replaced by a byte no UTF-8 text holds: the
         // sixth byte of the body.
-        let err = from_slice::<String>(b"\"Jenn\xff\"").err().expect("not UTF-8");
+        let Err(err) = from_slice::<String>(b"\"Jenn\xff\"") else {
+            panic!("decoded bytes that are not UTF-8");
+        };
         assert_eq!(err.path, ".");
         assert_eq!(err.message, "invalid unicode code point at line 1 column 6");
     }
 
     #[test]
     fn a_utf8_body_decodes_as_text() {
-        let name: String = from_slice("\"Zoë\"".as_bytes()).ok().expect("decodes");
+        let Ok(name) = from_slice::<String>("\"Zoë\"".as_bytes()) else {
+            panic!("did not decode UTF-8 text");
+        };
         assert_eq!(name, "Zoë");
     }
 }
