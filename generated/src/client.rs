@@ -260,7 +260,9 @@ pub(crate) fn bearer(secret_key: &str) -> Result<HeaderValue, Error> {
 /// the fault is, not the value.
 pub(crate) fn header_value(name: &str, value: &str) -> Result<HeaderValue, String> {
     HeaderValue::from_str(value).map_err(|_| {
-        let at = value.bytes().position(|b| b < b' ' && b != b'\t' || b == 0x7f);
+        let at = value
+            .bytes()
+            .position(|b| b < b' ' && b != b'\t' || b == 0x7f);
         let at = at.map_or(String::new(), |i| format!(" (at byte {i})"));
         format!("{name} contains characters not allowed in a header{at}")
     })

@@ -287,7 +287,10 @@ mod tests {
                 "unknown field `jenny@example.com`, there are no fields",
                 "unknown field, there are no fields",
             ),
-            ("invalid type: string \"Jenny\"", "invalid type (value withheld)"),
+            (
+                "invalid type: string \"Jenny\"",
+                "invalid type (value withheld)",
+            ),
             ("missing field `id`", "missing field `id`"),
         ];
         for (before, after) in cases {

@@ -282,8 +282,8 @@ impl InvalidId {
     fn found_prefix(&self) -> Option<&str> {
         let end = self.value.find('_')?;
         let letters = &self.value[..end];
-        let plausible = (1..=8).contains(&letters.len())
-            && letters.bytes().all(|b| b.is_ascii_lowercase());
+        let plausible =
+            (1..=8).contains(&letters.len()) && letters.bytes().all(|b| b.is_ascii_lowercase());
         plausible.then(|| &self.value[..=end])
     }
 }
@@ -312,7 +312,10 @@ impl fmt::Debug for InvalidId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InvalidId")
             .field("expected_prefix", &self.expected_prefix)
-            .field("value", &format_args!("[redacted, {} bytes]", self.value.len()))
+            .field(
+                "value",
+                &format_args!("[redacted, {} bytes]", self.value.len()),
+            )
             .finish()
     }
 }

@@ -262,7 +262,10 @@ mod tests {
         let got = extras(&[("options[document][allowed_types][]", "id_card")])
             .after(nested)
             .unwrap();
-        assert_eq!(got[1], pair("options[document][allowed_types][1]", "id_card"));
+        assert_eq!(
+            got[1],
+            pair("options[document][allowed_types][1]", "id_card")
+        );
         // A list whose items are objects counts its items, not their fields.
         let objects = vec![pair("items[0][a]", "1"), pair("items[0][b]", "2")];
         let got = extras(&[("items[]", "x")]).after(objects).unwrap();

@@ -299,7 +299,10 @@ mod tests {
     #[test]
     fn shown_keys_keep_parameter_names_and_hide_other_text() {
         let cases = [
-            ("options[document][allowed_types][0]", "options[document][allowed_types][0]"),
+            (
+                "options[document][allowed_types][0]",
+                "options[document][allowed_types][0]",
+            ),
             ("metadata[Jenny Rosen]", "metadata[…]"),
             ("metadata[jenny@example.com][x", "metadata[…][x"),
             ("a]b[", "a]b["),

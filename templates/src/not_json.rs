@@ -9,8 +9,8 @@
 
 use reqwest::header::CONTENT_TYPE;
 
-use crate::retry::RawResponse;
 use crate::error::{Error, ResponseBody};
+use crate::retry::RawResponse;
 
 /// The longest content type an error quotes.
 const MAX_CONTENT_TYPE: usize = 64;
