@@ -104,7 +104,8 @@ fn rust_version_is_the_highest_any_dependency_declares() {
 }
 
 /// The metadata crates.io shows, and the files `cargo package` ships: the
-/// README and CHANGELOG, sources and examples, not the generator's rustfmt.toml.
+/// README, CHANGELOG and the two license texts `license` names, sources and
+/// examples, not the generator's rustfmt.toml.
 #[test]
 fn the_package_has_its_metadata_and_files() {
     let crate_manifest = manifest("generated/Cargo.toml");
@@ -141,6 +142,8 @@ fn the_package_has_its_metadata_and_files() {
         "Cargo.toml",
         "README.md",
         "CHANGELOG.md",
+        "LICENSE-APACHE",
+        "LICENSE-MIT",
         "src/lib.rs",
         "src/models.rs",
         "examples/create_session.rs",
