@@ -2,6 +2,7 @@
 //! crate's version comes from `spec/pin.toml` and its changelog from
 //! `spec/CHANGELOG.md` ([`crate::changelog`]); codegen never changes either.
 
+use crate::lock::{self, Mode};
 use crate::source::{self, Pin, SpecFile};
 use crate::{changelog, fetch, transaction};
 use anyhow::Context;
@@ -24,6 +25,8 @@ pub struct Args {
 }
 
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let mode = if args.check { Mode::Read } else { Mode::Write };
+    let _lock = lock::acquire(root, mode)?;
     if args.check {
         anyhow::ensure!(
             !transaction::pending(root),

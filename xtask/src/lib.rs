@@ -6,6 +6,7 @@ pub mod bump;
 pub mod changelog;
 pub mod codegen;
 pub mod fetch;
+pub mod lock;
 pub mod release;
 pub mod source;
 pub mod spec_diff;

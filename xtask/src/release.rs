@@ -10,10 +10,10 @@
 
 use crate::bump::{self, Bump, Impact};
 use crate::changelog::{self, Entry};
-use crate::codegen;
 use crate::source::{sha256_hex, Pin, SpecFile};
 use crate::spec_diff::{self, Changelog, Snapshot};
 use crate::transaction::{self, Transaction};
+use crate::{codegen, lock};
 use anyhow::Context;
 use generator::ir::Ir;
 use generator::output::Change;
@@ -209,6 +209,7 @@ pub fn release(root: &Path, portion: &Portion, options: &Options) -> anyhow::Res
         options.bump.is_some(),
         "a release of the pinned spec needs --bump patch|minor|major"
     );
+    let _lock = at(Step::ReadState, lock::acquire(root, lock::Mode::Write))?;
     at(Step::ReadState, transaction::recover(root))?;
     let previous = at(Step::ReadState, Pin::load(&root.join("spec/pin.toml")))?;
     let spec = at(Step::PreviousSpec, codegen::locate_spec(root, None))?;

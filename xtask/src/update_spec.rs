@@ -13,10 +13,10 @@
 //!
 //! An update to the spec already pinned, byte for byte, writes nothing.
 
-use crate::fetch;
 use crate::release::{self, at, EntryArgs, NewSpec, Options, Released, Step};
 use crate::source::{sha256_hex, Pin};
 use crate::{bump::Bump, transaction};
+use crate::{fetch, lock};
 use anyhow::{bail, Context};
 use generator::Portion;
 use std::path::{Path, PathBuf};
@@ -90,6 +90,7 @@ pub fn update_spec(
     options: &Options,
 ) -> anyhow::Result<Option<Released>> {
     check_release_name(release)?;
+    let _lock = at(Step::ReadState, lock::acquire(root, lock::Mode::Write))?;
     at(Step::ReadState, transaction::recover(root))?;
     // The version and changelog follow from the diff against the pin.
     let previous = at(Step::ReadState, Pin::load(&root.join("spec/pin.toml")))?;

@@ -73,6 +73,9 @@ impl TempRoot {
         std::fs::write(path.join("spec/pin.toml"), pin.to_toml()).unwrap();
         std::fs::write(path.join("spec/CHANGELOG.md"), changelog).unwrap();
         std::fs::copy(spec, pin.cache_path(&path.join("spec"))).unwrap();
+        // As after any earlier run: the lock file is created once, empty,
+        // and never written, so it is part of the layout the tests compare.
+        std::fs::write(path.join(xtask::lock::LOCK_FILE), "").unwrap();
         for dir in ["templates", "generated"] {
             copy_dir(&workspace_root().join(dir), &path.join(dir));
         }
