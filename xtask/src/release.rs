@@ -248,64 +248,109 @@ pub fn prepare(
     } else {
         Some(diff(root, &previous, &new.release, &ir, portion)?)
     };
-    let impact = diff.as_ref().map_or(Impact::Nothing, Impact::of);
-    let next = bump::next(&previous.version, impact, options.bump);
-    let entry = next.as_ref().map(|version| {
-        changelog::entry(&Entry {
-            version,
-            date: options.date,
-            spec_release: &new.release,
-            api_version: &ir.api_version,
-            changes: diff.as_ref(),
-            notes: &options.notes,
-        })
-    });
-    let changelog_source = match &entry {
-        Some(entry) => changelog::insert(&source, entry),
-        None => source,
-    };
-    let pin = next_pin(&previous, next, &new.release, sha256);
+    let plan = Plan::new(previous, &new.release, sha256, &ir, diff, options, source);
     let spec = SpecFile {
-        path: pin.cache_path(&root.join("spec")),
+        path: plan.pin.cache_path(&root.join("spec")),
         text,
-        sha256: pin.sha256.clone(),
-        release: Some(pin.release.clone()),
+        sha256: plan.pin.sha256.clone(),
+        release: Some(plan.pin.release.clone()),
     };
+    stage(root, plan, spec, ir.api_version, portion, &new.label)
+}
+
+/// What a release says, decided before anything is generated: the API
+/// changes since the pin, the next version and pin, and the changelog
+/// with its new entry.
+struct Plan {
+    previous: Pin,
+    pin: Pin,
+    diff: Option<Changelog>,
+    impact: Impact,
+    entry: Option<String>,
+    changelog: String,
+}
+
+impl Plan {
+    fn new(
+        previous: Pin,
+        release: &str,
+        sha256: String,
+        ir: &Ir,
+        diff: Option<Changelog>,
+        options: &Options,
+        changelog: String,
+    ) -> Plan {
+        let impact = diff.as_ref().map_or(Impact::Nothing, Impact::of);
+        let next = bump::next(&previous.version, impact, options.bump);
+        let entry = next.as_ref().map(|version| {
+            changelog::entry(&Entry {
+                version,
+                date: options.date,
+                spec_release: release,
+                api_version: &ir.api_version,
+                changes: diff.as_ref(),
+                notes: &options.notes,
+            })
+        });
+        let changelog = match &entry {
+            Some(entry) => changelog::insert(&changelog, entry),
+            None => changelog,
+        };
+        Plan {
+            pin: next_pin(&previous, next, release, sha256),
+            previous,
+            diff,
+            impact,
+            entry,
+            changelog,
+        }
+    }
+}
+
+/// Generates the crate `plan` describes and puts every file that changes
+/// in one transaction, still in memory.
+fn stage(
+    root: &Path,
+    plan: Plan,
+    spec: SpecFile,
+    api_version: String,
+    portion: &Portion,
+    label: &str,
+) -> anyhow::Result<Prepared> {
     let crate_release = CrateRelease {
-        version: pin.version.to_string(),
-        changelog: Some(changelog::generated(&changelog_source)),
+        version: plan.pin.version.to_string(),
+        changelog: Some(changelog::generated(&plan.changelog)),
     };
     let generated = at(
         Step::Generate,
         codegen::generate_release(root, &spec, &crate_release, portion)
-            .with_context(|| format!("generating the crate from {}", new.label)),
+            .with_context(|| format!("generating the crate from {label}")),
     )?;
     let changes = at(
         Step::Generate,
         generated.files.changes(&root.join("generated")),
     )?;
     let files = generated.files.files.len();
-    let cache = spec.path.clone();
     let mut transaction = Transaction::new(root);
     if !changes.is_empty() {
         transaction.tree("generated", generated.files);
     }
-    transaction.file_if_changed(&cache, spec.text.into_bytes());
+    transaction.file_if_changed(&spec.path, spec.text.into_bytes());
     let changelog_path = changelog::source_path(root);
-    transaction.file_if_changed(&changelog_path, changelog_source.into_bytes());
+    transaction.file_if_changed(&changelog_path, plan.changelog.into_bytes());
     // The pin last: in the commit's renames, and in a reader's mind.
     let pin_path = root.join("spec/pin.toml");
-    transaction.file_if_changed(&pin_path, pin.to_toml().into_bytes());
+    transaction.file_if_changed(&pin_path, plan.pin.to_toml().into_bytes());
     Ok(Prepared {
-        previous,
-        pin,
-        api_version: ir.api_version,
-        diff,
-        impact,
-        entry,
+        previous: plan.previous,
+        pin: plan.pin,
+        api_version,
+        diff: plan.diff,
+        impact: plan.impact,
+        entry: plan.entry,
         changes,
         files,
-        cache,
+        cache: spec.path,
         transaction,
     })
 }
