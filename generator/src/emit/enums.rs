@@ -27,6 +27,7 @@ pub fn string_enum(def: &EnumDef) -> TokenStream {
         let (vname, wire) = (ident(&v.rust_name), &v.wire_name);
         quote!(#wire => Self::#vname,)
     });
+    let wire_impls = wire_impls(&name);
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -56,6 +57,15 @@ pub fn string_enum(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #wire_impls
+    }
+}
+
+/// The impls that only go through `as_str` and `From<&str>`, the same for
+/// every enum: parsing, `Display` and serde, which read and write the
+/// wire string.
+fn wire_impls(name: &proc_macro2::Ident) -> TokenStream {
+    quote! {
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {

@@ -17,7 +17,8 @@
 use super::tokens::{doc, ident};
 use super::Piece;
 use crate::ir::{
-    EventPayloadDef, Events, Field, Ir, Primitive, Response, StructDef, TypeId, TypeKind,
+    EventPayloadDef, Events, Field, Ir, Operation, Param, Primitive, Response, StructDef, TypeId,
+    TypeKind,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -298,75 +299,81 @@ fn field_shape(ir: &Ir, f: &Field) -> TokenStream {
 /// `OPERATIONS`: every operation with its method, path, parameters and
 /// response.
 fn operations(ir: &Ir) -> TokenStream {
-    let ops = ir.operations.iter().map(|op| {
-        let (operation_id, path, verb) = (&op.operation_id, &op.path, &op.verb);
-        let method = ident(match op.method {
-            crate::select::Method::Get => "Get",
-            crate::select::Method::Post => "Post",
-            crate::select::Method::Delete => "Delete",
-        });
-        let object = match op.resource.map(|r| &ir.get(r).kind) {
-            Some(TypeKind::Struct(StructDef {
-                resource: Some(resource),
-                ..
-            })) => {
-                let object = &resource.object;
-                quote!(Some(#object))
-            }
-            _ => quote!(None),
-        };
-        let path_params = op.path_params.iter().map(|p| {
-            let name = &p.wire_name;
-            let shape = shape_ref(ir, p.ty);
-            quote!(PathParam { name: #name, shape: #shape })
-        });
-        let list = matches!(op.response, Response::List(_));
-        let params = op.params.iter().map(|p| {
-            let (name, required) = (&p.wire_name, p.required);
-            let is_limit = list
-                && p.wire_name == "limit"
-                && ir.get(p.ty).kind == TypeKind::Primitive(Primitive::Integer);
-            let shape = if is_limit {
-                primitive(Primitive::Integer, Some(LIST_LIMIT))
-            } else {
-                shape_ref(ir, p.ty)
-            };
-            quote! {
-                FieldShape {
-                    name: #name,
-                    required: #required,
-                    nullable: false,
-                    sensitive: false,
-                    shape: #shape,
-                }
-            }
-        });
-        let response = match op.response {
-            Response::Object(ty) => {
-                let shape = shape_ref(ir, ty);
-                quote!(ResponseShape::Object(#shape))
-            }
-            Response::List(ty) => {
-                let shape = shape_ref(ir, ty);
-                quote!(ResponseShape::List(#shape))
-            }
-        };
-        quote! {
-            OperationSpec {
-                operation_id: #operation_id,
-                method: Method::#method,
-                path: #path,
-                verb: #verb,
-                object: #object,
-                path_params: &[#(#path_params),*],
-                params: &[#(#params),*],
-                response: #response,
-            }
-        }
-    });
+    let ops = ir.operations.iter().map(|op| operation(ir, op));
     quote! {
         /// Every operation of the API, sorted by path and method.
         pub(crate) static OPERATIONS: &[OperationSpec] = &[#(#ops),*];
+    }
+}
+
+/// One `OperationSpec`.
+fn operation(ir: &Ir, op: &Operation) -> TokenStream {
+    let (operation_id, path, verb) = (&op.operation_id, &op.path, &op.verb);
+    let method = ident(match op.method {
+        crate::select::Method::Get => "Get",
+        crate::select::Method::Post => "Post",
+        crate::select::Method::Delete => "Delete",
+    });
+    let object = match op.resource.map(|r| &ir.get(r).kind) {
+        Some(TypeKind::Struct(StructDef {
+            resource: Some(resource),
+            ..
+        })) => {
+            let object = &resource.object;
+            quote!(Some(#object))
+        }
+        _ => quote!(None),
+    };
+    let path_params = op.path_params.iter().map(|p| {
+        let name = &p.wire_name;
+        let shape = shape_ref(ir, p.ty);
+        quote!(PathParam { name: #name, shape: #shape })
+    });
+    let params = op.params.iter().map(|p| param(ir, op, p));
+    let response = match op.response {
+        Response::Object(ty) => {
+            let shape = shape_ref(ir, ty);
+            quote!(ResponseShape::Object(#shape))
+        }
+        Response::List(ty) => {
+            let shape = shape_ref(ir, ty);
+            quote!(ResponseShape::List(#shape))
+        }
+    };
+    quote! {
+        OperationSpec {
+            operation_id: #operation_id,
+            method: Method::#method,
+            path: #path,
+            verb: #verb,
+            object: #object,
+            path_params: &[#(#path_params),*],
+            params: &[#(#params),*],
+            response: #response,
+        }
+    }
+}
+
+/// The `FieldShape` of one query or form parameter. A list's integer
+/// `limit` is bounded as Stripe bounds it ([`LIST_LIMIT`]).
+fn param(ir: &Ir, op: &Operation, p: &Param) -> TokenStream {
+    let (name, required) = (&p.wire_name, p.required);
+    let is_limit = matches!(op.response, Response::List(_))
+        && p.wire_name == "limit"
+        && ir.get(p.ty).kind == TypeKind::Primitive(Primitive::Integer);
+    let shape = if is_limit {
+        primitive(Primitive::Integer, Some(LIST_LIMIT))
+    } else {
+        shape_ref(ir, p.ty)
+    };
+    quote! {
+        FieldShape {
+            name: #name,
+            required: #required,
+            nullable: false,
+            sensitive: false,
+            shape: #shape,
+        }
     }
 }
 
