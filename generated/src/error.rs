@@ -9,6 +9,7 @@
 //! the personal data of the person verified. The body is kept as a
 //! [`ResponseBody`] for a user who chooses to look.
 
+use crate::sensitivity::{is_sensitive, ValueKind};
 use std::fmt;
 
 /// Everything that can go wrong when talking to the Stripe API.
@@ -218,7 +219,13 @@ impl fmt::Debug for ResponseBody {
 
 /// An error response from Stripe: the HTTP status, the request id and the
 /// decoded error envelope.
-#[derive(Clone, Debug)]
+///
+/// `Display` and `Debug` show Stripe's `message` unless it is about a
+/// parameter that may hold personal data: Stripe's messages quote the value
+/// they refuse (`Invalid email address: ...`), and that text would end up
+/// in logs and error trackers. See [`ApiError::message_withheld`]; the
+/// message itself stays in `error.message`.
+#[derive(Clone)]
 pub struct ApiError {
     /// HTTP status code of the response.
     pub status: u16,
@@ -247,10 +254,14 @@ impl fmt::Display for ApiError {
             write!(f, ", decline code {decline_code}")?;
         }
         if let Some(param) = &e.param {
-            write!(f, ", param {param}")?;
+            write!(f, ", param {}", shown_param(param))?;
         }
         f.write_str(")")?;
-        if let Some(message) = &e.message {
+        if self.message_withheld() {
+            f.write_str(
+                ": [message withheld: it may quote the parameter's value; see error.message]",
+            )?;
+        } else if let Some(message) = &e.message {
             write!(f, ": {message}")?;
         }
         if let Some(request_id) = &self.request_id {
@@ -261,6 +272,85 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+impl fmt::Debug for ApiError {
+    /// The fields as they are, but for what `Display` leaves out too: a
+    /// withheld message and the keys of `metadata` in `param`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut error = self.error.clone();
+        if self.message_withheld() {
+            error.message = error.message.map(|_| "[withheld]".to_owned());
+        }
+        error.param = error.param.map(|param| shown_param(&param));
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("error", &error)
+            .finish()
+    }
+}
+
+impl ApiError {
+    /// Whether `Display` and `Debug` leave out Stripe's `message`: when
+    /// `param` names a value that may be personal data, by the rule that
+    /// decides what `Debug` redacts in objects (`provided_details[email]`,
+    /// `..._name`, `..._address`, ...) or any `metadata` value. Stripe's
+    /// messages quote the value they refuse. `error.message` still holds it,
+    /// for code that reads it deliberately (to show a form error to the user
+    /// who typed it, not to a log).
+    pub fn message_withheld(&self) -> bool {
+        self.error.message.is_some()
+            && self
+                .error
+                .param
+                .as_deref()
+                .is_some_and(param_may_quote_personal_data)
+    }
+}
+
+/// The segments of a form parameter's bracket path, as Stripe names it in
+/// `param`: `provided_details[email]` gives `provided_details`, `email`.
+fn param_segments(param: &str) -> impl Iterator<Item = &str> {
+    param.split('[').map(|s| s.strip_suffix(']').unwrap_or(s))
+}
+
+/// Whether a value at `param` may be personal data: a `metadata` value, or
+/// one the sensitivity rule covers. The last segment is a form value, so
+/// it is checked as a string; the ones before it name objects.
+fn param_may_quote_personal_data(param: &str) -> bool {
+    let segments: Vec<&str> = param_segments(param).collect();
+    segments.iter().enumerate().any(|(i, segment)| {
+        let kind = if i + 1 == segments.len() {
+            ValueKind::String
+        } else {
+            ValueKind::Other
+        };
+        *segment == "metadata" || is_sensitive(segment, kind)
+    })
+}
+
+/// `param` as errors show it: a metadata key is the user's own text, so
+/// `metadata[Jane's passport]` shows as `metadata[*]`.
+fn shown_param(param: &str) -> String {
+    let mut shown = String::new();
+    let mut parent = None;
+    for segment in param_segments(param) {
+        match parent {
+            None => shown.push_str(segment),
+            Some("metadata") => {
+                shown.push_str("[*]");
+                break;
+            }
+            Some(_) => {
+                shown.push('[');
+                shown.push_str(segment);
+                shown.push(']');
+            }
+        }
+        parent = Some(segment);
+    }
+    shown
+}
 
 /// A string that is not a valid id for the expected kind of Stripe object.
 ///
@@ -381,5 +471,55 @@ impl fmt::Display for SourceChain<'_> {
             source = err.source();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{param_may_quote_personal_data, shown_param};
+
+    #[test]
+    fn personal_parameters_and_metadata_withhold_the_message() {
+        for param in [
+            "provided_details[email]",
+            "provided_details[phone]",
+            "metadata[order]",
+            "metadata",
+            "individual[first_name]",
+            "individual[address][line1]",
+            "individual[dob][day]",
+            // The kind of a form value is not known at run time, so a
+            // boolean named like personal data is taken for a string:
+            // withholding `Invalid boolean: ...` costs little.
+            "options[document][require_id_number]",
+        ] {
+            assert!(param_may_quote_personal_data(param), "{param}");
+        }
+    }
+
+    #[test]
+    fn other_parameters_keep_the_message() {
+        for param in [
+            "type",
+            "session",
+            "return_url",
+            "expand[0]",
+            "options[document][allowed_types][0]",
+            "created[gte]",
+            "limit",
+        ] {
+            assert!(!param_may_quote_personal_data(param), "{param}");
+        }
+    }
+
+    #[test]
+    fn metadata_keys_are_masked() {
+        assert_eq!(shown_param("metadata[Jane Doe]"), "metadata[*]");
+        assert_eq!(shown_param("a[metadata][k][j]"), "a[metadata][*]");
+        assert_eq!(shown_param("metadata"), "metadata");
+        assert_eq!(
+            shown_param("options[document][allowed_types][0]"),
+            "options[document][allowed_types][0]"
+        );
     }
 }

@@ -28,6 +28,7 @@ mod raw;
 mod response;
 mod retry;
 mod runtime;
+mod sensitivity;
 mod telemetry;
 mod trace;
 mod webhook;

@@ -214,6 +214,7 @@ pub const ROOT_MODULES: &[&str] = &[
     "response",
     "retry",
     "runtime",
+    "sensitivity",
     "telemetry",
     "trace",
     "webhook",
