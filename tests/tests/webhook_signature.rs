@@ -202,6 +202,36 @@ fn unreadable_headers_are_refused() {
     }
 }
 
+/// A web framework handed over the wrong header (the API key of an
+/// `Authorization` header, a cookie holding an email): the error says what is
+/// wrong with it, and logging that error leaks none of it.
+#[test]
+fn header_errors_never_repeat_the_header() {
+    let secrets = ["sk_live_51Hx9Zq", "jenny.rosen@example.com", "1990-01-01"];
+    for bad in [
+        format!("Bearer {}", secrets[0]),
+        format!("t={T},session={};{}", secrets[1], secrets[2]),
+        format!("t={T},v1={}", secrets[1]),
+        format!("t={}", secrets[2]),
+        format!("{},t={T}", secrets[1]),
+    ] {
+        let error = verify(&webhook(), BODY, &bad).unwrap_err();
+        let shown = format!("{error} {error:?} {error:#?}");
+        for secret in secrets {
+            assert!(!shown.contains(secret), "{secret:?} in {shown}");
+        }
+        if let WebhookError::Header { reason } = &error {
+            assert!(reason.contains("characters)"), "{reason}");
+        }
+    }
+    // The unreadable item and the timestamp are named by position and length.
+    let error = verify(&webhook(), BODY, &format!("Bearer {}", secrets[0])).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "unreadable Stripe-Signature header: item 1 (22 characters) is not `key=value`"
+    );
+}
+
 #[test]
 fn whitespace_around_items_is_ignored() {
     let spaced = format!(" t = {T} , v1 = {SIG} ");
@@ -305,7 +335,10 @@ fn construct_decodes_a_verified_body() {
         .construct_at(BODY.as_bytes(), &header(&format!("v1={SIG}")), T)
         .unwrap();
     assert_eq!(event.id, "evt_1");
-    assert_eq!(event.type_, "identity.verification_session.verified");
+    assert_eq!(
+        event.type_.as_str(),
+        "identity.verification_session.verified"
+    );
 }
 
 #[test]
