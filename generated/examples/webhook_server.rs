@@ -134,7 +134,7 @@ async fn webhook(
         .handled
         .lock()
         .unwrap()
-        .push((event.id.clone(), event.type_.clone()));
+        .push((event.id.clone(), event.type_.to_string()));
     (StatusCode::OK, "ok\n")
 }
 

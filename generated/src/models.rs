@@ -730,7 +730,7 @@ pub struct Event {
     pub request: Option<NotificationEventRequest>,
     /// Description of the event (e.g., `invoice.created` or `charge.refunded`).
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: EventType,
     #[serde(flatten)]
     extra_fields: crate::ExtraFields,
 }
@@ -996,7 +996,7 @@ impl<'de> serde::Deserialize<'de> for Event {
             object: EventObject,
             pending_webhooks: i64,
             request: Option<NotificationEventRequest>,
-            type_: String,
+            type_: EventType,
             extra_fields: crate::ExtraFields,
         }
         impl<'de> serde::Deserialize<'de> for Wire {
@@ -1027,7 +1027,7 @@ impl<'de> serde::Deserialize<'de> for Event {
                         let mut field_request: Option<
                             Option<NotificationEventRequest>,
                         > = None;
-                        let mut field_type_: Option<String> = None;
+                        let mut field_type_: Option<EventType> = None;
                         let mut extra_fields = crate::ExtraFields::new();
                         while let Some(key) = map
                             .next_key::<crate::extra_fields::Key<'de>>()?
@@ -1202,7 +1202,7 @@ impl<'de> serde::Deserialize<'de> for Event {
             }
         }
         let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
-        let decoded = EventPayload::decode(&wire.type_, &wire.data.object)
+        let decoded = EventPayload::decode(wire.type_.as_str(), &wire.data.object)
             .map_err(serde::de::Error::custom)?;
         Ok(Event {
             account: wire.account,

@@ -131,7 +131,7 @@ async fn webhook(
         .handled
         .lock()
         .unwrap()
-        .push((event.id.clone(), event.type_.clone()));
+        .push((event.id.clone(), event.type_.to_string()));
     (StatusCode::OK, "ok\n")
 }
 

@@ -49,7 +49,7 @@ fn events_of(stripe: &StripeDouble, id: &str) -> Vec<(String, Option<BTreeMap<St
         .events()
         .into_iter()
         .filter(|event| object_id(event) == id)
-        .map(|event| (event.type_, event.data.previous_attributes))
+        .map(|event| (event.type_.to_string(), event.data.previous_attributes))
         .collect()
 }
 

@@ -261,7 +261,10 @@ fn fakes_are_valid_objects_to_change_for_unit_tests() {
     let report = VerificationReport::fake();
     assert!(report.id.as_str().starts_with("vr_"));
     let event = Event::fake_for(EventPayload::VerificationSessionVerified(session.clone()));
-    assert_eq!(event.type_, "identity.verification_session.verified");
+    assert_eq!(
+        event.type_.as_str(),
+        "identity.verification_session.verified"
+    );
     assert!(event.id.as_str().starts_with("evt_"));
     // An event made this way is what a webhook handler receives.
     let payload = serde_json::to_vec(&event).unwrap();

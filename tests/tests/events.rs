@@ -45,7 +45,8 @@ const IDENTITY_EVENT_TYPES: [&str; 6] = [
 fn every_identity_event_type_decodes_into_its_own_variant() {
     for event_type in IDENTITY_EVENT_TYPES {
         let event = decode(&event(event_type, session()));
-        assert_eq!(event.type_, event_type);
+        assert_eq!(event.type_.as_str(), event_type);
+        assert_eq!(event.type_, event.data.object.event_type());
         assert_eq!(event.data.object.event_type().as_str(), event_type);
         assert_eq!(event.data.object.event_type(), EventType::from(event_type));
         assert!(!matches!(
@@ -115,6 +116,7 @@ fn stripes_example_event_of_another_api_lands_in_the_catch_all_with_its_json() {
         event.data.object.event_type(),
         EventType::Unknown("plan.created".to_owned())
     );
+    assert_eq!(event.type_, EventType::Unknown("plan.created".to_owned()));
     // Nothing is lost: the event serializes back to what Stripe sent, but
     // for the envelope's `null`s.
     let back = serde_json::to_value(&event).unwrap();
@@ -133,6 +135,10 @@ fn an_identity_event_type_newer_than_the_spec_is_kept_not_refused() {
     };
     assert_eq!(type_, "identity.verification_session.expired");
     assert_eq!(object["anything"], json!([1, 2]));
+    assert_eq!(
+        event.type_,
+        EventType::Unknown("identity.verification_session.expired".to_owned())
+    );
     assert_eq!(
         event.data.object.event_type().to_string(),
         "identity.verification_session.expired"

@@ -190,7 +190,7 @@ async fn a_verified_session_reaches_the_app_through_the_double() {
         .await
         .unwrap();
     let verified = stripe.events().pop().unwrap();
-    assert_eq!(verified.type_, EVENT_TYPE);
+    assert_eq!(verified.type_.as_str(), EVENT_TYPE);
     assert_eq!(app.handled(), vec![(verified.id, EVENT_TYPE.to_owned())]);
     let delivery = stripe.deliveries().pop().unwrap();
     assert_eq!((delivery.status, delivery.attempt), (Some(200), 1));

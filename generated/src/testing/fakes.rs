@@ -34,7 +34,7 @@ impl crate::models::Event {
     /// A fake `Event` (see [`fake`](Self::fake)) carrying `object`, its `type` set to the object's event type.
     pub fn fake_for(object: crate::models::EventPayload) -> Self {
         let mut event = super::objects::fake::<Self>(&super::spec::Event);
-        event.type_ = object.event_type().as_str().to_owned();
+        event.type_ = object.event_type();
         event.data.object = object;
         event
     }

@@ -752,7 +752,7 @@ pub(crate) static Event: Shape = Shape::Struct(
                 required: true,
                 nullable: false,
                 sensitive: false,
-                shape: &Shape::String,
+                shape: &EventType,
             },
         ],
     },

@@ -8,7 +8,8 @@
 //! last segment (`identity.verification_session.verified` carries an
 //! `identity.verification_session`). The event types also make a string
 //! enum (`EventType`), which the events API's `type` and `types` filters
-//! take instead of strings, so a misspelt type does not compile.
+//! and the envelope's own `type` take instead of strings, so a misspelt
+//! type does not compile.
 //!
 //! The envelope and its `data` are decoded together (the payload needs the
 //! envelope's `type`), so the `data` struct cannot also be decoded on its
@@ -36,8 +37,8 @@ const TYPES_FILTER: &str = "types";
 
 impl Converter<'_> {
     /// Adds the payload type and the event-type enum, points the envelope's
-    /// `data.object` at the payload and the events API's type filters at the
-    /// enum, and returns where the events are. `None` for a portion without
+    /// `data.object` at the payload and its `type` and the events API's type
+    /// filters at the enum, and returns where the events are. `None` for a portion without
     /// event types.
     pub(super) fn events(&mut self, operations: &mut [Operation]) -> Result<Option<Events>, Error> {
         let Some(schema) = self.selection.event_schema.clone() else {
@@ -63,6 +64,9 @@ impl Converter<'_> {
             }),
         );
         self.set_field_type(data, OBJECT_FIELD, payload);
+        // The envelope's own `type` takes the enum too, so a handler matches
+        // `event.type_` against variants instead of strings it could misspell.
+        self.set_field_type(envelope, TYPE_FIELD, event_type);
         self.redact_raw_attributes(data, payload);
         self.type_filters(operations, envelope, event_type);
         Ok(Some(Events {

@@ -219,7 +219,7 @@ fn envelope_deserialize<'a>(
                 #wire
                 #wire_data_struct
                 let wire = <#wire_name as serde::Deserialize>::deserialize(deserializer)?;
-                let decoded = #payload_name::decode(&wire.#type_field, &wire.data.#object_field)
+                let decoded = #payload_name::decode(wire.#type_field.as_str(), &wire.data.#object_field)
                     .map_err(serde::de::Error::custom)?;
                 Ok(#envelope_name { #(#envelope_values)* })
             }

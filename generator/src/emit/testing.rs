@@ -468,7 +468,7 @@ fn fake_for(
         #docs
         pub fn fake_for(object: crate::models::#payload) -> Self {
             let mut event = #base;
-            event.#type_field = object.event_type().as_str().to_owned();
+            event.#type_field = object.event_type();
             event.#data_field.#object_field = object;
             event
         }

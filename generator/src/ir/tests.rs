@@ -292,11 +292,13 @@ fn the_ir_says_where_the_events_are_and_what_each_type_carries() {
             ("test.widget.part.created", "WidgetPart".to_owned()),
         ]
     );
-    // The envelope holds `data`, whose `object` is the payload.
+    // The envelope holds `data`, whose `object` is the payload, and its
+    // `type` is the event-type enum (a string in the spec).
     assert_eq!(
         field_type(&ir, events.envelope, "data"),
         "NotificationEventData"
     );
+    assert_eq!(field_type(&ir, events.envelope, "type"), "EventType");
     assert_eq!(field_type(&ir, events.data, "object"), "EventPayload");
     assert!(events.decodes_together(events.envelope) && events.decodes_together(events.data));
     assert!(!events.decodes_together(events.payload));
