@@ -53,7 +53,6 @@ const SCHEME: &str = "v1";
 /// Length of a hex-encoded HMAC-SHA256.
 const SIGNATURE_HEX_LEN: usize = 64;
 
-
 /// Verifies webhook deliveries from Stripe.
 ///
 /// Holds one or more endpoint signing secrets and a timestamp tolerance. A
