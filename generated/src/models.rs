@@ -880,47 +880,47 @@ impl EventPayload {
     }
     /// Decodes `data.object` as the type `event_type` carries.
     fn decode(
-        event_type: &str,
+        event_type: &EventType,
         object: &serde_json::value::RawValue,
     ) -> Result<Self, String> {
         Ok(
             match event_type {
-                "identity.verification_session.canceled" => {
+                EventType::VerificationSessionCanceled => {
                     Self::VerificationSessionCanceled(
                         crate::json::from_raw::<
                             VerificationSession,
                         >(object, "data.object")?,
                     )
                 }
-                "identity.verification_session.created" => {
+                EventType::VerificationSessionCreated => {
                     Self::VerificationSessionCreated(
                         crate::json::from_raw::<
                             VerificationSession,
                         >(object, "data.object")?,
                     )
                 }
-                "identity.verification_session.processing" => {
+                EventType::VerificationSessionProcessing => {
                     Self::VerificationSessionProcessing(
                         crate::json::from_raw::<
                             VerificationSession,
                         >(object, "data.object")?,
                     )
                 }
-                "identity.verification_session.redacted" => {
+                EventType::VerificationSessionRedacted => {
                     Self::VerificationSessionRedacted(
                         crate::json::from_raw::<
                             VerificationSession,
                         >(object, "data.object")?,
                     )
                 }
-                "identity.verification_session.requires_input" => {
+                EventType::VerificationSessionRequiresInput => {
                     Self::VerificationSessionRequiresInput(
                         crate::json::from_raw::<
                             VerificationSession,
                         >(object, "data.object")?,
                     )
                 }
-                "identity.verification_session.verified" => {
+                EventType::VerificationSessionVerified => {
                     Self::VerificationSessionVerified(
                         crate::json::from_raw::<
                             VerificationSession,
@@ -929,7 +929,7 @@ impl EventPayload {
                 }
                 _ => {
                     Self::Unknown {
-                        type_: event_type.to_owned(),
+                        type_: event_type.as_str().to_owned(),
                         object: crate::json::from_raw(object, "data.object")?,
                     }
                 }
@@ -1202,7 +1202,7 @@ impl<'de> serde::Deserialize<'de> for Event {
             }
         }
         let wire = <Wire as serde::Deserialize>::deserialize(deserializer)?;
-        let decoded = EventPayload::decode(wire.type_.as_str(), &wire.data.object)
+        let decoded = EventPayload::decode(&wire.type_, &wire.data.object)
             .map_err(serde::de::Error::custom)?;
         Ok(Event {
             account: wire.account,

@@ -38,8 +38,8 @@ const TYPES_FILTER: &str = "types";
 impl Converter<'_> {
     /// Adds the payload type and the event-type enum, points the envelope's
     /// `data.object` at the payload and its `type` and the events API's type
-    /// filters at the enum, and returns where the events are. `None` for a portion without
-    /// event types.
+    /// filters at the enum, and returns where the events are. `None` for a
+    /// portion without event types.
     pub(super) fn events(&mut self, operations: &mut [Operation]) -> Result<Option<Events>, Error> {
         let Some(schema) = self.selection.event_schema.clone() else {
             return Ok(None);

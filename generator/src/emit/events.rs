@@ -94,10 +94,12 @@ fn methods(ir: &Ir, events: Events, def: &EventPayloadDef) -> TokenStream {
         let vname = ident(&v.rust_name);
         quote!(Self::#vname(_) => #event_type::#vname,)
     });
+    // The envelope has already read its `type` into the enum, so `decode`
+    // matches the enum's variants rather than the wire strings a second time.
     let decode = def.variants.iter().map(|v| {
-        let (vname, wire) = (ident(&v.rust_name), &v.wire_name);
+        let vname = ident(&v.rust_name);
         let ty = rust_type(ir, v.object, Module::Models);
-        quote!(#wire => Self::#vname(crate::json::from_raw::<#ty>(object, "data.object")?),)
+        quote!(#event_type::#vname => Self::#vname(crate::json::from_raw::<#ty>(object, "data.object")?),)
     });
     quote! {
         impl #name {
@@ -112,13 +114,13 @@ fn methods(ir: &Ir, events: Events, def: &EventPayloadDef) -> TokenStream {
 
             /// Decodes `data.object` as the type `event_type` carries.
             fn decode(
-                event_type: &str,
+                event_type: &#event_type,
                 object: &serde_json::value::RawValue,
             ) -> Result<Self, String> {
                 Ok(match event_type {
                     #(#decode)*
                     _ => Self::#catch_all {
-                        type_: event_type.to_owned(),
+                        type_: event_type.as_str().to_owned(),
                         object: crate::json::from_raw(object, "data.object")?,
                     },
                 })
@@ -219,7 +221,7 @@ fn envelope_deserialize<'a>(
                 #wire
                 #wire_data_struct
                 let wire = <#wire_name as serde::Deserialize>::deserialize(deserializer)?;
-                let decoded = #payload_name::decode(wire.#type_field.as_str(), &wire.data.#object_field)
+                let decoded = #payload_name::decode(&wire.#type_field, &wire.data.#object_field)
                     .map_err(serde::de::Error::custom)?;
                 Ok(#envelope_name { #(#envelope_values)* })
             }
